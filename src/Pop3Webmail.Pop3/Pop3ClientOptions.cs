@@ -1,0 +1,84 @@
+using System.Net.Security;
+
+namespace Pop3Webmail.Pop3;
+
+/// <summary>How the connection is protected (RFC 8314 recommends implicit TLS, RFC 2595 defines STLS).</summary>
+public enum Pop3Security
+{
+    /// <summary>Implicit TLS from the first byte (port 995, RFC 8314 §3.3). The default.</summary>
+    Tls,
+
+    /// <summary>Plaintext greeting, then STLS is mandatory; the connection fails if the server does not offer it.</summary>
+    StartTls,
+
+    /// <summary>No TLS at all. Only when the caller explicitly chooses it (e.g. a loopback test server).</summary>
+    None,
+}
+
+/// <summary>The mechanisms the client can authenticate with, strongest first in automatic mode.</summary>
+public enum Pop3AuthenticationMechanism
+{
+    ScramSha256,
+    ScramSha1,
+    CramMd5,
+    Apop,
+    Plain,
+    Login,
+    User,
+    XOAuth2,
+    OAuthBearer,
+}
+
+public sealed class Pop3ClientOptions
+{
+    public const int DefaultTlsPort = 995;
+    public const int DefaultPort = 110;
+
+    public Pop3Security Security { get; init; } = Pop3Security.Tls;
+
+    /// <summary>
+    /// Allows PLAIN, LOGIN and USER/PASS (password in the clear) on a connection without TLS. Off by default.
+    /// APOP is never chosen automatically without TLS either (its MD5 digest is crackable offline).
+    /// </summary>
+    public bool AllowPlaintextAuthentication { get; init; }
+
+    /// <summary>
+    /// Pins the server certificate: its SHA-256 (64 hex digits) or SHA-1 (40 hex digits) thumbprint. A pinned
+    /// certificate is accepted even when self-signed; any other certificate is rejected.
+    /// </summary>
+    public string? CertificateThumbprint { get; init; }
+
+    /// <summary>Replaces the default validation (chain, name, expiry) entirely when set.</summary>
+    public RemoteCertificateValidationCallback? ServerCertificateValidationCallback { get; init; }
+
+    /// <summary>Mechanisms the automatic cascade may use; null means all that the server offers and policy allows.</summary>
+    public IReadOnlyCollection<Pop3AuthenticationMechanism>? AllowedMechanisms { get; init; }
+
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Longest wait for any single read or write.</summary>
+    public TimeSpan IoTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Longest a whole public operation (e.g. listing 10k headers) may take; infinite by default.</summary>
+    public TimeSpan OperationTimeout { get; init; } = Timeout.InfiniteTimeSpan;
+
+    /// <summary>
+    /// Longest status, list or CAPA line accepted, in octets without CRLF. RFC 2449 §4 limits responses to
+    /// 512 octets; the default is lenient but bounded so a hostile server cannot make us buffer without end.
+    /// </summary>
+    public int MaxLineLength { get; init; } = 8 * 1024;
+
+    /// <summary>Most commands outstanding in a pipeline (RFC 2449 §6.6).</summary>
+    public int PipelineWindow { get; init; } = 64;
+
+    /// <summary>Most command octets outstanding in a pipeline, so we never outrun the server's input buffer.</summary>
+    public int PipelineMaxBytes { get; init; } = 4 * 1024;
+
+    /// <summary>Header block bytes kept for a summary; the rest of an oversized header block is skipped.</summary>
+    public int MaxHeaderBytes { get; init; } = 256 * 1024;
+
+    /// <summary>Upper bound on a SCRAM server's iteration count, so a hostile server cannot burn our CPU.</summary>
+    public int MaxScramIterations { get; init; } = 1_000_000;
+
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+}

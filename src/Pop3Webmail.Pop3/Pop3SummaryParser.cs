@@ -1,0 +1,255 @@
+using System.Text;
+using MimeKit;
+using MimeKit.Utils;
+
+namespace Pop3Webmail.Pop3;
+
+/// <summary>
+/// Builds a <see cref="Pop3MessageSummary"/> from a raw header block (the data of TOP n 0). Only the handful of
+/// fields a mail list shows are located and unfolded (RFC 5322 §2.2.3); MimeKit decodes them (RFC 2047 encoded
+/// words, RFC 2231 parameters, 8-bit legacy charsets). Nothing of the header block is retained.
+/// </summary>
+internal static class Pop3SummaryParser
+{
+    private static readonly ParserOptions Options = CreateOptions();
+
+    public static Pop3MessageSummary Parse(ReadOnlySpan<byte> headerBlock, int messageNumber, long size, string? uid)
+    {
+        ReadOnlySpan<byte> from = default, to = default, subject = default, date = default, messageId = default,
+            contentType = default, importance = default, priority = default, xPriority = default;
+        byte[]? unfolded = null;
+        var position = 0;
+        while (position < headerBlock.Length)
+        {
+            var lineEnd = FindFieldEnd(headerBlock, position, out var next);
+            var field = headerBlock[position..lineEnd];
+            position = next;
+            if (field.IsEmpty)
+            {
+                break; // The blank line that ends the header section.
+            }
+
+            var colon = field.IndexOf((byte)':');
+            if (colon <= 0)
+            {
+                continue; // Not a header field (e.g. an mbox "From " line): skip it rather than fail the listing.
+            }
+
+            var name = field[..colon].TrimEnd((byte)' ');
+            var value = field[(colon + 1)..];
+            if (value.IndexOfAny((byte)'\r', (byte)'\n') >= 0)
+            {
+                unfolded = Unfold(value);
+                value = unfolded;
+            }
+
+            value = value.Trim((byte)' ').Trim((byte)'\t');
+            if (Is(name, "From"u8) && from.IsEmpty)
+            {
+                from = value;
+            }
+            else if (Is(name, "To"u8) && to.IsEmpty)
+            {
+                to = value;
+            }
+            else if (Is(name, "Subject"u8) && subject.IsEmpty)
+            {
+                subject = value;
+            }
+            else if (Is(name, "Date"u8) && date.IsEmpty)
+            {
+                date = value;
+            }
+            else if (Is(name, "Message-ID"u8) && messageId.IsEmpty)
+            {
+                messageId = value;
+            }
+            else if (Is(name, "Content-Type"u8) && contentType.IsEmpty)
+            {
+                contentType = value;
+            }
+            else if (Is(name, "Importance"u8) && importance.IsEmpty)
+            {
+                importance = value;
+            }
+            else if (Is(name, "Priority"u8) && priority.IsEmpty)
+            {
+                priority = value;
+            }
+            else if (Is(name, "X-Priority"u8) && xPriority.IsEmpty)
+            {
+                xPriority = value;
+            }
+
+            unfolded = null;
+        }
+
+        var (fromDisplay, fromAddress) = ParseAddresses(from);
+        var (toDisplay, _) = ParseAddresses(to);
+        return new Pop3MessageSummary
+        {
+            MessageNumber = messageNumber,
+            Size = size,
+            Uid = uid,
+            From = fromDisplay,
+            FromAddress = fromAddress,
+            To = toDisplay,
+            Subject = subject.IsEmpty ? string.Empty : Clean(Rfc2047.DecodeText(Options, subject.ToArray())),
+            Date = !date.IsEmpty && DateUtils.TryParse(date.ToArray(), out var parsedDate) ? parsedDate : null,
+            MessageId = messageId.IsEmpty ? null : Clean(Latin1(messageId)).Trim().Trim('<', '>'),
+            HasAttachments = HasAttachmentHint(contentType),
+            Importance = ParseImportance(importance, priority, xPriority),
+        };
+    }
+
+    private static ParserOptions CreateOptions()
+    {
+        // 8-bit header text that is not UTF-8 is most often windows-1251 for our Russian-speaking users;
+        // MimeKit tries UTF-8 first and falls back to this charset.
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        var options = ParserOptions.Default.Clone();
+        options.CharsetEncoding = Encoding.GetEncoding(1251);
+        return options;
+    }
+
+    /// <summary>Finds the end of one header field including its folded continuation lines.</summary>
+    private static int FindFieldEnd(ReadOnlySpan<byte> block, int start, out int next)
+    {
+        var position = start;
+        while (true)
+        {
+            var lf = block[position..].IndexOf((byte)'\n');
+            if (lf < 0)
+            {
+                next = block.Length;
+                return TrimCr(block, block.Length, start);
+            }
+
+            var lineEnd = position + lf;
+            var afterLf = lineEnd + 1;
+            // A continuation line starts with whitespace (RFC 5322 §2.2.3); an empty line is never one.
+            if (lineEnd > start && TrimCr(block, lineEnd, start) > start && afterLf < block.Length && block[afterLf] is (byte)' ' or (byte)'\t')
+            {
+                position = afterLf;
+                continue;
+            }
+
+            next = afterLf;
+            return TrimCr(block, lineEnd, start);
+        }
+    }
+
+    private static int TrimCr(ReadOnlySpan<byte> block, int end, int start) =>
+        end > start && block[end - 1] == (byte)'\r' ? end - 1 : end;
+
+    private static byte[] Unfold(ReadOnlySpan<byte> value)
+    {
+        var result = new byte[value.Length];
+        var length = 0;
+        foreach (var b in value)
+        {
+            if (b is not ((byte)'\r' or (byte)'\n'))
+            {
+                result[length++] = b;
+            }
+        }
+
+        return result[..length];
+    }
+
+    private static bool Is(ReadOnlySpan<byte> name, ReadOnlySpan<byte> expected) =>
+        Ascii.EqualsIgnoreCase(name, expected);
+
+    private static (string Display, string Address) ParseAddresses(ReadOnlySpan<byte> value)
+    {
+        if (value.IsEmpty)
+        {
+            return (string.Empty, string.Empty);
+        }
+
+        var raw = value.ToArray();
+        if (InternetAddressList.TryParse(Options, raw, out var list) && list.Count > 0)
+        {
+            var first = list.Mailboxes.FirstOrDefault();
+            var display = string.Join(", ", list.Select(static a => string.IsNullOrWhiteSpace(a.Name) ? (a as MailboxAddress)?.Address ?? a.ToString() : a.Name));
+            return (Clean(display), first?.Address ?? string.Empty);
+        }
+
+        // Unparseable address headers still show something rather than nothing.
+        return (Clean(Rfc2047.DecodeText(Options, raw)), string.Empty);
+    }
+
+    private static bool HasAttachmentHint(ReadOnlySpan<byte> contentType)
+    {
+        if (contentType.IsEmpty || !ContentType.TryParse(Options, contentType.ToArray(), out var type))
+        {
+            return false;
+        }
+
+        return type.IsMimeType("multipart", "mixed") || type.IsMimeType("multipart", "report")
+            || (!type.MediaType.Equals("multipart", StringComparison.OrdinalIgnoreCase)
+                && !type.MediaType.Equals("text", StringComparison.OrdinalIgnoreCase));
+    }
+
+    private static Pop3MessageImportance ParseImportance(ReadOnlySpan<byte> importance, ReadOnlySpan<byte> priority, ReadOnlySpan<byte> xPriority)
+    {
+        // RFC 2156 Importance: low / normal / high; RFC 2156 Priority: non-urgent / normal / urgent;
+        // X-Priority (de facto): 1-2 high, 4-5 low.
+        if (!importance.IsEmpty)
+        {
+            if (Ascii.EqualsIgnoreCase(importance, "high"u8))
+            {
+                return Pop3MessageImportance.High;
+            }
+
+            if (Ascii.EqualsIgnoreCase(importance, "low"u8))
+            {
+                return Pop3MessageImportance.Low;
+            }
+        }
+
+        if (!priority.IsEmpty)
+        {
+            if (Ascii.EqualsIgnoreCase(priority, "urgent"u8))
+            {
+                return Pop3MessageImportance.High;
+            }
+
+            if (Ascii.EqualsIgnoreCase(priority, "non-urgent"u8))
+            {
+                return Pop3MessageImportance.Low;
+            }
+        }
+
+        if (!xPriority.IsEmpty)
+        {
+            return xPriority[0] switch
+            {
+                (byte)'1' or (byte)'2' => Pop3MessageImportance.High,
+                (byte)'4' or (byte)'5' => Pop3MessageImportance.Low,
+                _ => Pop3MessageImportance.Normal,
+            };
+        }
+
+        return Pop3MessageImportance.Normal;
+    }
+
+    private static string Latin1(ReadOnlySpan<byte> value) => Encoding.Latin1.GetString(value);
+
+    /// <summary>Header text is shown in a list: no control characters, no surrounding space.</summary>
+    private static string Clean(string value)
+    {
+        if (value.AsSpan().IndexOfAnyInRange('\0', '\u001f') < 0)
+        {
+            return value.Trim();
+        }
+
+        var builder = new StringBuilder(value.Length);
+        foreach (var c in value)
+        {
+            builder.Append(char.IsControl(c) ? ' ' : c);
+        }
+
+        return builder.ToString().Trim();
+    }
+}

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Runs every test suite on a fresh Debian/Ubuntu machine: installs the real servers the tests need
+# (Dovecot POP3, Chromium), then runs all test projects with real servers required (no silent skips).
+# TRX results land in artifacts/test-results (read by .ci/run for its summary line).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+missing=()
+command -v dovecot >/dev/null 2>&1 || missing+=(dovecot-core dovecot-pop3d)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "test.sh: installing ${missing[*]}" >&2
+  sudo_cmd=()
+  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+export POP3WEBMAIL_REQUIRE_SERVERS=1
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+rm -rf artifacts/test-results
+dotnet test Pop3Webmail.sln -c Release \
+  --logger "trx;LogFileName={assembly}.{framework}.trx" --logger "console;verbosity=minimal" \
+  --results-directory artifacts/test-results \
+  --blame-hang-timeout 10m "$@"
