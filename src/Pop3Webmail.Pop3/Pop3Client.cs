@@ -37,6 +37,9 @@ public sealed partial class Pop3Client : IAsyncDisposable
     private Dictionary<int, long>? _sizes;
     private Dictionary<int, string>? _uids;
 
+    // Decoded From/To values, reused across this client's summaries (they repeat, see Pop3AddressCache).
+    private readonly Pop3AddressCache _addressCache = new();
+
     public Pop3Client(Pop3ClientOptions? options = null, ILogger<Pop3Client>? logger = null)
     {
         _options = options ?? new Pop3ClientOptions();
@@ -494,7 +497,7 @@ public sealed partial class Pop3Client : IAsyncDisposable
                 var number = wanted[index];
                 buffer.ResetWrittenCount();
                 await ReadHeaderBlockAsync(connection, buffer, operation).ConfigureAwait(false);
-                summaries.Add(Pop3SummaryParser.Parse(buffer.WrittenSpan, number, sizes[number], uids?.GetValueOrDefault(number)));
+                summaries.Add(Pop3SummaryParser.Parse(buffer.WrittenSpan, number, sizes[number], uids?.GetValueOrDefault(number), _addressCache));
             }
 
             var done = index + 1;
@@ -529,6 +532,7 @@ public sealed partial class Pop3Client : IAsyncDisposable
     {
         using (var operation = await BeginAsync(connection, cancellationToken).ConfigureAwait(false))
         {
+            operation.Secret = secret;
             try
             {
                 switch (mechanism)
@@ -646,6 +650,13 @@ public sealed partial class Pop3Client : IAsyncDisposable
             {
                 // RFC 5034 §4: after "*" the server must reply -ERR; anything else means we are out of step.
                 throw connection.Fail(new Pop3ProtocolException("The server did not end a canceled authentication with -ERR."), operation);
+            }
+
+            if (answer is null && mechanism.RequiresServerProof && mechanism.IsComplete)
+            {
+                // The server failed to prove it knows the password (RFC 5802 §3): it may be an impostor, so no
+                // weaker mechanism may follow and hand it the password.
+                throw connection.Fail(new Pop3SecurityException($"The server could not prove it knows the password ({mechanism.Name}); the connection was closed."), operation);
             }
         }
     }
@@ -779,8 +790,11 @@ public sealed partial class Pop3Client : IAsyncDisposable
                 return;
             }
 
+            // Only the new bytes, and the three before them for a blank line split across reads, can end the
+            // section: rescanning everything would be quadratic when a hostile server trickles its bytes.
+            var scanFrom = Math.Max(0, buffer.WrittenCount - 3);
             buffer.Advance(read);
-            if (EndsHeaderSection(buffer.WrittenSpan))
+            if (EndsHeaderSection(buffer.WrittenSpan[scanFrom..]))
             {
                 return; // With the RETR fallback the body follows; the pipeline drains it.
             }
@@ -981,6 +995,13 @@ public sealed partial class Pop3Client : IAsyncDisposable
         if (userName.AsSpan().IndexOfAny('\r', '\n', '\0') >= 0 || userName.Contains(' ', StringComparison.Ordinal))
         {
             throw new ArgumentException("A POP3 user name must not contain spaces, CR, LF or NUL.", nameof(userName));
+        }
+
+        // Checked here, before anything is sent: PASS would otherwise fail only after USER went out, and NUL is the
+        // PLAIN field separator (RFC 4616 §2).
+        if (secret.AsSpan().IndexOfAny('\r', '\n', '\0') >= 0)
+        {
+            throw new ArgumentException("A POP3 password or token must not contain CR, LF or NUL.", nameof(secret));
         }
     }
 

@@ -87,12 +87,13 @@ internal sealed partial class Pop3Connection : IDisposable
     public async ValueTask<Pop3Response> ExecuteOkAsync(Pop3Command command, Operation operation)
     {
         var response = await ExecuteAsync(command, operation).ConfigureAwait(false);
-        if (response.Kind != Pop3ResponseKind.Ok)
+        return response.Kind switch
         {
-            ThrowUnexpected(command, response);
-        }
-
-        return response;
+            Pop3ResponseKind.Ok => response,
+            Pop3ResponseKind.Err => throw new Pop3CommandException(command.Verb, response.Code, response.Text),
+            // A SASL continuation outside AUTH (RFC 5034 §4): client and server no longer agree on the conversation.
+            _ => throw Fail(new Pop3ProtocolException($"The server answered {command.Verb} with an unexpected continuation."), operation),
+        };
     }
 
     /// <summary>
@@ -111,6 +112,7 @@ internal sealed partial class Pop3Connection : IDisposable
         var window = pipelined ? Math.Max(1, _options.PipelineWindow) : 1;
         var sent = 0;
         var received = 0;
+        var outstandingBytes = 0;
         while (received < commands.Count)
         {
             var outstanding = sent - received;
@@ -120,8 +122,9 @@ internal sealed partial class Pop3Connection : IDisposable
                 var end = sent;
                 while (end < commands.Count && end - received < window)
                 {
+                    // Commands still unanswered occupy the server's input buffer too, so they count against the limit.
                     var size = commands[end].ByteCount;
-                    if (end > sent && bytes + size > _options.PipelineMaxBytes)
+                    if (end > received && outstandingBytes + bytes + size > _options.PipelineMaxBytes)
                     {
                         break;
                     }
@@ -130,8 +133,12 @@ internal sealed partial class Pop3Connection : IDisposable
                     end++;
                 }
 
-                await SendAsync(commands, sent, end - sent, operation).ConfigureAwait(false);
-                sent = end;
+                if (end > sent)
+                {
+                    await SendAsync(commands, sent, end - sent, operation).ConfigureAwait(false);
+                    outstandingBytes += bytes;
+                    sent = end;
+                }
             }
 
             var response = await ReadResponseAsync(operation).ConfigureAwait(false);
@@ -145,12 +152,24 @@ internal sealed partial class Pop3Connection : IDisposable
                 _reader.BeginData();
             }
 
-            await onReply(received, response).ConfigureAwait(false);
+            try
+            {
+                await onReply(received, response).ConfigureAwait(false);
+            }
+            catch
+            {
+                // Replies to commands already sent are still on their way; unread, they would be taken for the
+                // replies of later commands. The connection cannot be kept in step, so it is closed.
+                Close();
+                throw;
+            }
+
             if (_reader.InData)
             {
                 await DrainAsync(operation).ConfigureAwait(false);
             }
 
+            outstandingBytes -= commands[received].ByteCount;
             received++;
         }
     }
@@ -169,7 +188,7 @@ internal sealed partial class Pop3Connection : IDisposable
             throw Fail(ex, operation);
         }
 
-        LogReply(response);
+        LogReply(response, operation.Secret);
         return response;
     }
 
@@ -302,17 +321,6 @@ internal sealed partial class Pop3Connection : IDisposable
         ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException
             or Pop3ProtocolException or AuthenticationException;
 
-    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
-    public static void ThrowUnexpected(Pop3Command command, Pop3Response response)
-    {
-        if (response.Kind == Pop3ResponseKind.Err)
-        {
-            throw new Pop3CommandException(command.Verb, response.Code, response.Text);
-        }
-
-        throw new Pop3ProtocolException($"The server answered {command.Verb} with an unexpected continuation.");
-    }
-
     private async ValueTask<ReadOnlyMemory<byte>> ReadLineAsync(Operation operation)
     {
         try
@@ -358,7 +366,7 @@ internal sealed partial class Pop3Connection : IDisposable
         }
     }
 
-    public void LogReply(Pop3Response response)
+    public void LogReply(Pop3Response response, string? secret)
     {
         if (response.Kind == Pop3ResponseKind.Continuation)
         {
@@ -367,7 +375,11 @@ internal sealed partial class Pop3Connection : IDisposable
         }
         else
         {
-            LogServer(response.Kind == Pop3ResponseKind.Ok ? "+OK" : "-ERR", response.Code, response.Text);
+            // A server may echo the password it was sent (e.g. "-ERR bad password hunter2"): never log it.
+            var text = secret is not null && response.Text.Contains(secret, StringComparison.Ordinal)
+                ? response.Text.Replace(secret, "********", StringComparison.Ordinal)
+                : response.Text;
+            LogServer(response.Kind == Pop3ResponseKind.Ok ? "+OK" : "-ERR", response.Code, text);
         }
     }
 
@@ -407,6 +419,9 @@ internal sealed partial class Pop3Connection : IDisposable
         public CancellationToken Token { get; }
 
         public CancellationToken CallerToken { get; }
+
+        /// <summary>The password or token this operation sends, if any; server replies echoing it are logged redacted.</summary>
+        public string? Secret { get; set; }
 
         public string TimedOutMessage => _ioTimedOut
             ? "The POP3 server did not respond in time; the connection was closed."

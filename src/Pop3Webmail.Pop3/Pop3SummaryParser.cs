@@ -13,7 +13,12 @@ internal static class Pop3SummaryParser
 {
     private static readonly ParserOptions Options = CreateOptions();
 
-    public static Pop3MessageSummary Parse(ReadOnlySpan<byte> headerBlock, int messageNumber, long size, string? uid)
+    /// <summary>
+    /// Parses one header block. <paramref name="addresses"/> holds decoded From/To values of earlier messages of the
+    /// same client, reused when the raw bytes repeat (they do, thousands of times, in any real mailbox); null parses
+    /// every field afresh.
+    /// </summary>
+    public static Pop3MessageSummary Parse(ReadOnlySpan<byte> headerBlock, int messageNumber, long size, string? uid, Pop3AddressCache? addresses = null)
     {
         ReadOnlySpan<byte> from = default, to = default, subject = default, date = default, messageId = default,
             contentType = default, importance = default, priority = default, xPriority = default;
@@ -36,6 +41,12 @@ internal static class Pop3SummaryParser
             }
 
             var name = field[..colon].TrimEnd((byte)' ');
+            if (!IsSummaryField(name))
+            {
+                // Received, DKIM-Signature, ARC-* and the like are often long and folded: never unfolded or copied.
+                continue;
+            }
+
             var value = field[(colon + 1)..];
             if (value.IndexOfAny((byte)'\r', (byte)'\n') >= 0)
             {
@@ -84,8 +95,8 @@ internal static class Pop3SummaryParser
             unfolded = null;
         }
 
-        var (fromDisplay, fromAddress) = ParseAddresses(from);
-        var (toDisplay, _) = ParseAddresses(to);
+        var (fromDisplay, fromAddress) = addresses?.GetOrAdd(from, ParseAddresses) ?? ParseAddresses(from);
+        var (toDisplay, _) = addresses?.GetOrAdd(to, ParseAddresses) ?? ParseAddresses(to);
         return new Pop3MessageSummary
         {
             MessageNumber = messageNumber,
@@ -94,7 +105,7 @@ internal static class Pop3SummaryParser
             From = fromDisplay,
             FromAddress = fromAddress,
             To = toDisplay,
-            Subject = subject.IsEmpty ? string.Empty : Clean(Rfc2047.DecodeText(Options, subject.ToArray())),
+            Subject = subject.IsEmpty ? string.Empty : Clean(DecodeText(subject)),
             Date = !date.IsEmpty && DateUtils.TryParse(date.ToArray(), out var parsedDate) ? parsedDate : null,
             MessageId = messageId.IsEmpty ? null : Clean(Latin1(messageId)).Trim().Trim('<', '>'),
             HasAttachments = HasAttachmentHint(contentType),
@@ -160,6 +171,11 @@ internal static class Pop3SummaryParser
     private static bool Is(ReadOnlySpan<byte> name, ReadOnlySpan<byte> expected) =>
         Ascii.EqualsIgnoreCase(name, expected);
 
+    /// <summary>The fields a summary is made of (the names <see cref="Parse"/> picks up).</summary>
+    private static bool IsSummaryField(ReadOnlySpan<byte> name) =>
+        Is(name, "From"u8) || Is(name, "To"u8) || Is(name, "Subject"u8) || Is(name, "Date"u8) || Is(name, "Message-ID"u8)
+        || Is(name, "Content-Type"u8) || Is(name, "Importance"u8) || Is(name, "Priority"u8) || Is(name, "X-Priority"u8);
+
     private static (string Display, string Address) ParseAddresses(ReadOnlySpan<byte> value)
     {
         if (value.IsEmpty)
@@ -179,8 +195,26 @@ internal static class Pop3SummaryParser
         return (Clean(Rfc2047.DecodeText(Options, raw)), string.Empty);
     }
 
+    /// <summary>
+    /// Unstructured text (RFC 2047 §5(1)). Pure ASCII without "=?" has no encoded word and no 8-bit charset to guess,
+    /// so MimeKit would return it unchanged; it is converted directly, which saves a copy and the tokenizer for the
+    /// most common subject of all.
+    /// </summary>
+    private static string DecodeText(ReadOnlySpan<byte> text) =>
+        Ascii.IsValid(text) && text.IndexOf("=?"u8) < 0
+            ? Encoding.ASCII.GetString(text)
+            : Rfc2047.DecodeText(Options, text.ToArray());
+
     private static bool HasAttachmentHint(ReadOnlySpan<byte> contentType)
     {
+        if (TryReadPlainContentType(contentType, out var plainType, out var plainSubtype))
+        {
+            var multipart = Ascii.EqualsIgnoreCase(plainType, "multipart"u8);
+            return multipart
+                ? Ascii.EqualsIgnoreCase(plainSubtype, "mixed"u8) || Ascii.EqualsIgnoreCase(plainSubtype, "report"u8)
+                : !Ascii.EqualsIgnoreCase(plainType, "text"u8);
+        }
+
         if (contentType.IsEmpty || !ContentType.TryParse(Options, contentType.ToArray(), out var type))
         {
             return false;
@@ -189,6 +223,85 @@ internal static class Pop3SummaryParser
         return type.IsMimeType("multipart", "mixed") || type.IsMimeType("multipart", "report")
             || (!type.MediaType.Equals("multipart", StringComparison.OrdinalIgnoreCase)
                 && !type.MediaType.Equals("text", StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>
+    /// The fast path of Content-Type for the plain RFC 2045 §5.1 shape that nearly every message uses:
+    /// <c>type "/" subtype *(";" attribute "=" (token / quoted-string))</c> with tokens only, no comments, no
+    /// backslash escapes, no RFC 2231 "*" attributes. Within that shape MimeKit's parse is certain to succeed with
+    /// the same type and subtype, so its ContentType and parameter objects (the costliest allocation of a summary)
+    /// are skipped. Anything else returns false and goes to MimeKit, so odd headers keep MimeKit's exact verdict.
+    /// </summary>
+    private static bool TryReadPlainContentType(ReadOnlySpan<byte> value, out ReadOnlySpan<byte> mediaType, out ReadOnlySpan<byte> subtype)
+    {
+        subtype = default;
+        var position = 0;
+        if (!ReadToken(value, ref position, out mediaType) || !Skip(value, ref position, (byte)'/') || !ReadToken(value, ref position, out subtype))
+        {
+            return false;
+        }
+
+        while (SkipSpace(value, ref position) < value.Length)
+        {
+            if (!Skip(value, ref position, (byte)';') || !ReadToken(value, ref position, out var attribute) || attribute[^1] == (byte)'*'
+                || !Skip(value, ref position, (byte)'='))
+            {
+                return false;
+            }
+
+            if (SkipSpace(value, ref position) < value.Length && value[position] == (byte)'"')
+            {
+                var close = value[(position + 1)..].IndexOfAny((byte)'"', (byte)'\\');
+                if (close < 0 || value[position + 1 + close] != (byte)'"' || value.Slice(position + 1, close).IndexOfAnyInRange((byte)0, (byte)0x1f) >= 0)
+                {
+                    return false;
+                }
+
+                position += close + 2;
+            }
+            else if (!ReadToken(value, ref position, out _))
+            {
+                return false;
+            }
+        }
+
+        return true;
+
+        static int SkipSpace(ReadOnlySpan<byte> value, ref int position)
+        {
+            while (position < value.Length && value[position] is (byte)' ' or (byte)'\t')
+            {
+                position++;
+            }
+
+            return position;
+        }
+
+        static bool Skip(ReadOnlySpan<byte> value, ref int position, byte expected)
+        {
+            if (SkipSpace(value, ref position) < value.Length && value[position] == expected)
+            {
+                position++;
+                return true;
+            }
+
+            return false;
+        }
+
+        static bool ReadToken(ReadOnlySpan<byte> value, scoped ref int position, out ReadOnlySpan<byte> token)
+        {
+            var start = SkipSpace(value, ref position);
+            while (position < value.Length && IsTokenByte(value[position]))
+            {
+                position++;
+            }
+
+            token = value[start..position];
+            return !token.IsEmpty;
+        }
+
+        // RFC 2045 §5.1: token := 1*<any (US-ASCII) CHAR except SPACE, CTLs, or tspecials>.
+        static bool IsTokenByte(byte b) => b is > 0x20 and < 0x7f && "()<>@,;:\\\"/[]?="u8.IndexOf(b) < 0;
     }
 
     private static Pop3MessageImportance ParseImportance(ReadOnlySpan<byte> importance, ReadOnlySpan<byte> priority, ReadOnlySpan<byte> xPriority)
@@ -252,4 +365,47 @@ internal static class Pop3SummaryParser
 
         return builder.ToString().Trim();
     }
+}
+
+/// <summary>
+/// The decoded From/To values of one client's recent summaries, keyed by their exact raw bytes. A mailbox repeats
+/// the same few senders and almost always the same recipient, so this skips MimeKit's address parse (the costliest
+/// step of a summary) for nearly every message, and the summaries share one string instance per distinct value,
+/// which is a large part of what a 10k-message inbox keeps in memory. A hit returns exactly what parsing those bytes
+/// returned before. Bounded in entries and in value length; not thread-safe (a client runs one operation at a time).
+/// </summary>
+internal sealed class Pop3AddressCache
+{
+    private const int MaxEntries = 256;
+    private const int MaxValueLength = 512;
+    private readonly Dictionary<int, Entry> _entries = [];
+
+    public delegate (string Display, string Address) Parser(ReadOnlySpan<byte> raw);
+
+    public (string Display, string Address) GetOrAdd(ReadOnlySpan<byte> raw, Parser parse)
+    {
+        if (raw.IsEmpty || raw.Length > MaxValueLength)
+        {
+            return parse(raw);
+        }
+
+        var hash = new HashCode();
+        hash.AddBytes(raw);
+        var key = hash.ToHashCode();
+        if (_entries.TryGetValue(key, out var entry) && raw.SequenceEqual(entry.Raw))
+        {
+            return entry.Value;
+        }
+
+        var value = parse(raw);
+        if (_entries.Count >= MaxEntries)
+        {
+            _entries.Clear(); // A listing with this many distinct values gains little from a cache anyway.
+        }
+
+        _entries[key] = new Entry(raw.ToArray(), value);
+        return value;
+    }
+
+    private sealed record Entry(byte[] Raw, (string Display, string Address) Value);
 }

@@ -48,10 +48,13 @@ internal sealed class ScramMechanism : Pop3SaslMechanism
                 _clientFirstBare = "n=" + EscapeName(SaslPrep(_userName)) + ",r=" + _clientNonce;
                 return Utf8("n,," + _clientFirstBare);
             case 1:
-                return ClientFinal(Encoding.UTF8.GetString(challenge));
+                // After client-final only the server's verdict can follow, so a later "+OK" is final (never a
+                // sloppy continuation) and must carry the ServerSignature (RFC 5802 §3).
+                var clientFinal = ClientFinal(Encoding.UTF8.GetString(challenge));
+                IsComplete = clientFinal is not null;
+                return clientFinal;
             case 2:
                 // server-final-message sent as a challenge; the client answers with an empty response.
-                IsComplete = true;
                 return VerifyServerFinal(challenge) ? [] : null;
             default:
                 return null;

@@ -1,0 +1,151 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using MimeKit;
+using MimeKit.Text;
+
+namespace Pop3Webmail.Web.Mail;
+
+/// <summary>Turns a text part's bytes into a string, surviving the missing and wrong charset labels real mail has.</summary>
+internal sealed partial class MailTextDecoder
+{
+    private const int Windows1251 = 1251;
+    private const int Koi8R = 20866;
+
+    private readonly Encoding _fallback;
+    private readonly bool _guessCyrillic;
+
+    public MailTextDecoder(Encoding fallback)
+    {
+        _fallback = fallback;
+        // The two 8-bit Russian charsets swap upper and lower case (see GuessLegacy), so when either is the
+        // fallback the letters themselves tell which one a text is in.
+        _guessCyrillic = fallback.CodePage is Windows1251 or Koi8R;
+    }
+
+    /// <summary>The decoded text of a part; format=flowed text (RFC 3676) is unwrapped into its paragraphs.</summary>
+    public string Decode(TextPart part)
+    {
+        var text = DecodeRaw(part);
+        if (part.IsFlowed)
+        {
+            var delSp = part.ContentType.Parameters.TryGetValue("delsp", out string? value)
+                && value.Equals("yes", StringComparison.OrdinalIgnoreCase);
+            text = new FlowedToText { DeleteSpace = delSp }.Convert(text);
+        }
+
+        return text.Length > 0 && text[0] == '\uFEFF' ? text[1..] : text;
+    }
+
+    /// <summary>Decodes 8-bit bytes that carry no usable charset label: UTF-8 when valid, else the configured fallback.</summary>
+    private string DecodeUnlabelled(ReadOnlySpan<byte> bytes)
+    {
+        if (System.Text.Unicode.Utf8.IsValid(bytes))
+        {
+            return Encoding.UTF8.GetString(bytes);
+        }
+
+        return GuessLegacy(bytes).GetString(bytes);
+    }
+
+    /// <summary>
+    /// The legacy charset to read undeclared, non-UTF-8 bytes with. Russian text is mostly lower case:
+    /// windows-1251 puts lower-case letters at 0xE0–0xFF and capitals at 0xC0–0xDF, KOI8-R (RFC 1489) the other
+    /// way round, so whichever range holds more bytes tells the two apart.
+    /// </summary>
+    public Encoding GuessLegacy(ReadOnlySpan<byte> bytes)
+    {
+        if (!_guessCyrillic)
+        {
+            return _fallback;
+        }
+
+        int capitalsIn1251 = 0, lowerIn1251 = 0;
+        foreach (var b in bytes)
+        {
+            if (b is >= 0xC0 and <= 0xDF)
+            {
+                capitalsIn1251++;
+            }
+            else if (b >= 0xE0)
+            {
+                lowerIn1251++;
+            }
+        }
+
+        if (capitalsIn1251 == lowerIn1251)
+        {
+            return _fallback;
+        }
+
+        return Encoding.GetEncoding(capitalsIn1251 > lowerIn1251 ? Koi8R : Windows1251);
+    }
+
+    private string DecodeRaw(TextPart part)
+    {
+        var charset = part.ContentType.Charset;
+        if (charset is not null && !IsUnicodeOrAsciiLabel(charset))
+        {
+            try
+            {
+                return part.GetText(charset);
+            }
+            catch (NotSupportedException)
+            {
+                // An unknown label says nothing reliable; decode as if there were none.
+            }
+        }
+
+        var bytes = ReadDecodedContent(part);
+        if (part.IsHtml && charset is null && !System.Text.Unicode.Utf8.IsValid(bytes)
+            && FindMetaCharset(bytes) is { } metaEncoding)
+        {
+            // HTML without a MIME charset may name its own in <meta> (HTML Living Standard §4.2.5.4).
+            return metaEncoding.GetString(bytes);
+        }
+
+        // RFC 2046 §4.1.2 makes an absent charset mean us-ascii, but 8-bit bytes prove the label wrong: in practice
+        // they are UTF-8 or the sender's local charset, and a mislabelled "utf-8" body is usually the latter too.
+        return DecodeUnlabelled(bytes);
+    }
+
+    /// <summary>The content's bytes after the transfer encoding (base64, quoted-printable) is undone.</summary>
+    public static byte[] ReadDecodedContent(MimePart part)
+    {
+        if (part.Content is null)
+        {
+            return [];
+        }
+
+        using var memory = new MemoryStream();
+        part.Content.DecodeTo(memory);
+        return memory.ToArray();
+    }
+
+    private static bool IsUnicodeOrAsciiLabel(string charset) =>
+        charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase)
+        || charset.Equals("utf8", StringComparison.OrdinalIgnoreCase)
+        || charset.Equals("us-ascii", StringComparison.OrdinalIgnoreCase)
+        || charset.Equals("ascii", StringComparison.OrdinalIgnoreCase);
+
+    private static Encoding? FindMetaCharset(byte[] bytes)
+    {
+        var head = Encoding.Latin1.GetString(bytes, 0, Math.Min(bytes.Length, 2048));
+        var match = MetaCharsetPattern().Match(head);
+        if (!match.Success)
+        {
+            return null;
+        }
+
+        try
+        {
+            return Encoding.GetEncoding(match.Groups["charset"].Value);
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    [GeneratedRegex("""<meta[^>]{0,200}?charset\s*=\s*["']?(?<charset>[A-Za-z0-9_.:-]{1,40})""", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex MetaCharsetPattern();
+}

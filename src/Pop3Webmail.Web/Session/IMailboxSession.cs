@@ -1,0 +1,68 @@
+using Pop3Webmail.Pop3;
+
+namespace Pop3Webmail.Web.Session;
+
+/// <summary>
+/// The signed-in POP3 mailbox of one circuit (one browser tab), as the views see it. The implementation holds the
+/// connection (and with it the server's mailbox lock, RFC 1939 §8) for the whole visit and serializes every
+/// command; views only read snapshots and call these methods.
+/// </summary>
+public interface IMailboxSession
+{
+    /// <summary>Raised (on any thread) whenever anything below changed; views re-render through InvokeAsync.</summary>
+    event EventHandler? Changed;
+
+    MailboxSessionStatus Status { get; }
+
+    /// <summary>The signed-in mailbox, or null when signed out.</summary>
+    MailboxAccount? Account { get; }
+
+    /// <summary>How the previous session of this tab ended, or null.</summary>
+    SignOutInfo? LastSignOut { get; }
+
+    /// <summary>The latest reconnect notice, until <see cref="DismissNotice"/>.</summary>
+    MailboxNotice? Notice { get; }
+
+    /// <summary>Loaded summaries, newest first (highest message number first, the order the server received them).</summary>
+    IReadOnlyList<Pop3MessageSummary> Messages { get; }
+
+    InboxProgress Progress { get; }
+
+    /// <summary>Messages and octets on the server, deleted ones excluded (what STAT would say, RFC 1939 §5).</summary>
+    Pop3Statistics Statistics { get; }
+
+    /// <summary>Keys of messages marked deleted on the server; they go when the session ends with QUIT.</summary>
+    IReadOnlySet<string> PendingDeletions { get; }
+
+    bool IsRead(string key);
+
+    Task<SignInResult> SignInAsync(SignInRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Ends the session with QUIT, which commits pending deletions (RFC 1939 §6).</summary>
+    Task SignOutAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Ends the session for a reason other than the user's click (e.g. the kiosk idle timeout), also with QUIT.</summary>
+    Task EndAsync(SignOutReason reason);
+
+    Task DeleteAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken = default);
+
+    Task UndoDeleteAsync(string key, CancellationToken cancellationToken = default);
+
+    Task UndoAllDeletionsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>POP3 shows the mailbox as it was at login; new mail needs a new session (RSET, QUIT, login).</summary>
+    Task CheckForNewMailAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Tries again after <see cref="MailboxSessionStatus.ConnectionLost"/>.</summary>
+    Task ReconnectAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Retrieves and parses a message, and marks it read.</summary>
+    Task<OpenedMessage> OpenMessageAsync(string key, CancellationToken cancellationToken = default);
+
+    void SetRead(string key, bool read);
+
+    /// <summary>A one-time, expiring link for the browser to download the target over plain HTTP.</summary>
+    string CreateDownloadLink(DownloadTarget target);
+
+    void DismissNotice();
+}

@@ -1,0 +1,107 @@
+using Pop3Webmail.Pop3;
+
+namespace Pop3Webmail.Web.Session;
+
+/// <summary>Where a mailbox session stands; the views pick their state (form, list, banner) from it.</summary>
+public enum MailboxSessionStatus
+{
+    SignedOut,
+    SigningIn,
+    Ready,
+    Reconnecting,
+    ConnectionLost,
+}
+
+/// <summary>Why a session ended; the login page explains it to whoever sits at the screen next.</summary>
+public enum SignOutReason
+{
+    UserSignedOut,
+    CircuitClosed,
+    IdleTimeout,
+    TakenOver,
+    ApplicationStopping,
+}
+
+/// <summary>What a failed sign-in tells the user. Each maps to one safe, localized sentence; no server text is shown.</summary>
+public enum SignInError
+{
+    None,
+    InvalidCredentials,
+    MailboxInUse,
+    LoginDelay,
+    TemporaryFailure,
+    PermanentFailure,
+    SecureConnectionFailed,
+    ServerUnreachable,
+    ServerNotAllowed,
+    RateLimited,
+    InvalidInput,
+    NoCommonMechanism,
+    ProtocolError,
+}
+
+/// <summary>The signed-in mailbox.</summary>
+public sealed record MailboxAccount(string UserName, string ServerId, string ServerName, bool ReadOnly);
+
+/// <summary>A sign-in attempt: either a configured server by id, or (when allowed) a custom host and port.</summary>
+public sealed record SignInRequest(string UserName, string Password, string ServerId, string? CustomHost = null, int CustomPort = 0);
+
+public sealed record SignInResult(SignInError Error, TimeSpan? RetryAfter = null)
+{
+    public static SignInResult Success { get; } = new(SignInError.None);
+
+    public bool Succeeded => Error == SignInError.None;
+}
+
+/// <summary>How the last session ended, kept after sign-out so the login page can say it.</summary>
+public sealed record SignOutInfo(SignOutReason Reason, int DeletedCount, bool DeletionsFailed);
+
+public enum MailboxNoticeKind
+{
+    /// <summary>The connection broke and was re-established without the user doing anything.</summary>
+    ConnectionRestored,
+
+    /// <summary>"Check for new mail" finished.</summary>
+    MailChecked,
+}
+
+/// <summary>
+/// A one-off message for the user after a reconnect: what happened and whether the mailbox changed meanwhile
+/// (another client may have deleted or delivered mail).
+/// </summary>
+public sealed record MailboxNotice(MailboxNoticeKind Kind, int NewMessages, int RemovedMessages, int LostDeletions);
+
+/// <summary>Progress of the inbox listing: summaries loaded so far of the messages on the server.</summary>
+public readonly record struct InboxProgress(int Loaded, int Total)
+{
+    public bool IsComplete => Loaded >= Total;
+}
+
+/// <summary>A message opened for reading. Large ones are backed by a temporary file owned by the session.</summary>
+public sealed record OpenedMessage(string Key, Pop3MessageSummary Summary, MimeKit.MimeMessage Message, bool SpooledToDisk);
+
+/// <summary>
+/// What a download link delivers: the raw message, or one of its body parts (by index in
+/// <see cref="MimeKit.MimeMessage.BodyParts"/> order) as a file or, for previewable images and PDFs, inline.
+/// </summary>
+public readonly record struct DownloadTarget(string MessageKey, int? BodyPartIndex, bool Inline = false)
+{
+    public static DownloadTarget RawMessage(string messageKey) => new(messageKey, null);
+
+    public static DownloadTarget BodyPart(string messageKey, int index) => new(messageKey, index);
+
+    public static DownloadTarget Preview(string messageKey, int index) => new(messageKey, index, Inline: true);
+}
+
+/// <summary>The stable key of a message for a session: its UIDL, or its number when the server has no UIDL.</summary>
+public static class MessageKeys
+{
+    public static string For(Pop3MessageSummary summary)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        return For(summary.Uid, summary.MessageNumber);
+    }
+
+    public static string For(string? uid, int messageNumber) =>
+        uid ?? "#" + messageNumber.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,43 @@
+using Pop3Webmail.Benchmarks.Micro;
+using Pop3Webmail.Benchmarks.Scenarios;
+
+namespace Pop3Webmail.Benchmarks;
+
+/// <summary>
+/// dotnet run -c Release --project tests/Pop3Webmail.Benchmarks -- [--quick]   side-by-side scenarios (docs/performance.md)
+/// dotnet run -c Release --project tests/Pop3Webmail.Benchmarks -- micro [BenchmarkDotNet args]   hot-path micro-suite
+/// </summary>
+internal static class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        if (args.Length > 0 && args[0] == "micro")
+        {
+            MicroSuite.Run(args[1..]);
+            return 0;
+        }
+
+        var unknown = args.Where(a => a != "--quick").ToList();
+        if (unknown.Count > 0)
+        {
+            await Console.Error.WriteLineAsync($"Unknown arguments: {string.Join(' ', unknown)}. Usage: [--quick] | micro [BenchmarkDotNet arguments]");
+            return 2;
+        }
+
+        return await ScenarioRunner.RunAsync(quick: args.Contains("--quick"));
+    }
+
+    /// <summary>The repository root (where Pop3Webmail.sln is), so results land in artifacts/ wherever we run from.</summary>
+    public static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Pop3Webmail.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        return Directory.GetCurrentDirectory();
+    }
+}

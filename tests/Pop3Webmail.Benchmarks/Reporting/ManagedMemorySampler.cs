@@ -1,0 +1,58 @@
+namespace Pop3Webmail.Benchmarks.Reporting;
+
+/// <summary>
+/// Measures how far the managed heap grows while something runs: a full GC sets the baseline, then a dedicated
+/// thread samples <see cref="GC.GetTotalMemory(bool)"/> (live objects plus everything allocated since the last
+/// GC) about every millisecond and keeps the peak. Also reports bytes allocated meanwhile, which no GC can hide.
+/// </summary>
+internal sealed class ManagedMemorySampler : IDisposable
+{
+    private readonly long _baseline;
+    private readonly long _allocatedAtStart;
+    private readonly Thread _thread;
+    private long _peak;
+    private volatile bool _stopping;
+
+    public ManagedMemorySampler()
+    {
+        Scenarios.Contest.Settle();
+        _baseline = GC.GetTotalMemory(forceFullCollection: false);
+        _peak = _baseline;
+        _allocatedAtStart = GC.GetTotalAllocatedBytes(precise: true);
+        _thread = new Thread(Sample) { IsBackground = true, Name = "memory sampler" };
+        _thread.Start();
+    }
+
+    /// <summary>Stops sampling; returns the peak growth over the baseline and the bytes allocated since the start.</summary>
+    public (long PeakGrowth, long Allocated) Stop()
+    {
+        Observe();
+        _stopping = true;
+        _thread.Join();
+        return (Interlocked.Read(ref _peak) - _baseline, GC.GetTotalAllocatedBytes(precise: true) - _allocatedAtStart);
+    }
+
+    public void Dispose()
+    {
+        _stopping = true;
+        _thread.Join();
+    }
+
+    private void Sample()
+    {
+        while (!_stopping)
+        {
+            Observe();
+            Thread.Sleep(1);
+        }
+    }
+
+    private void Observe()
+    {
+        var now = GC.GetTotalMemory(forceFullCollection: false);
+        long peak;
+        while (now > (peak = Interlocked.Read(ref _peak)) && Interlocked.CompareExchange(ref _peak, now, peak) != peak)
+        {
+        }
+    }
+}

@@ -1,0 +1,180 @@
+using System.Net;
+using Pop3Webmail.DemoServer;
+using Pop3Webmail.Web.Session;
+using Pop3Webmail.Web.Tests.Support;
+
+namespace Pop3Webmail.Web.Tests.Downloads;
+
+/// <summary>
+/// GET /download/{token} in the real app: streams once, only to the browser of the session that issued the link,
+/// only while that session is signed in, only until the link expires. Anything else is a bare 404.
+/// </summary>
+public sealed class DownloadEndpointTests : IAsyncLifetime
+{
+    private DemoPop3Server _demo = null!;
+    private WebAppFactory _app = null!;
+
+    public ValueTask InitializeAsync()
+    {
+        _demo = DemoPop3Server.Start(new DemoPop3ServerOptions
+        {
+            Accounts =
+            [
+                new DemoPop3Account(DemoPop3Server.DemoUserName, DemoPop3Server.DemoPassword,
+                    new DemoMailbox([TestMailboxes.Numbered(1), AttachmentMessages.Create(), TestMailboxes.Numbered(3)])),
+                new DemoPop3Account("other", "other-secret", TestMailboxes.Create(1)),
+            ],
+        });
+        _app = new WebAppFactory(_demo);
+        return ValueTask.CompletedTask;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        await _demo.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task TheRawMessageStreamsByteForByteExactlyOnce()
+    {
+        var (scope, session) = await SignedInTabAsync("browser-a");
+        await using var _ = scope;
+        var raw = _demo.GetMessages(DemoPop3Server.DemoUserName)[2];
+        var link = session.CreateDownloadLink(DownloadTarget.RawMessage(MessageKeys.For(session.Messages[0])));
+        using var browser = _app.CreateBrowser("browser-a");
+
+        using var response = await browser.GetAsync("/" + link, TestContext.Current.CancellationToken);
+        using var again = await browser.GetAsync("/" + link, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(raw.Content.ToArray(), await response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken));
+        Assert.Equal("message/rfc822", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("attachment", response.Content.Headers.ContentDisposition?.DispositionType);
+        Assert.Equal("Message 00003.eml", response.Content.Headers.ContentDisposition?.FileNameStar);
+        Assert.True(response.Headers.CacheControl?.NoStore);
+        Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
+    }
+
+    [Fact]
+    public async Task AnAttachmentDownloadsAsAFileWithItsDecodedBytes()
+    {
+        var (scope, session) = await SignedInTabAsync("browser-a");
+        await using var _ = scope;
+        var key = MessageKeys.For(session.Messages.Single(m => m.Subject == "Quarterly report"));
+        var opened = await session.OpenMessageAsync(key, TestContext.Current.CancellationToken);
+        var pdfIndex = opened.Message.BodyParts.ToList().FindIndex(p => p.ContentType.MimeType == "application/pdf");
+        using var browser = _app.CreateBrowser("browser-a");
+
+        using var response = await browser.GetAsync("/" + session.CreateDownloadLink(DownloadTarget.BodyPart(key, pdfIndex)), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(AttachmentMessages.Report, await response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken));
+        Assert.Equal("application/octet-stream", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("report.pdf", response.Content.Headers.ContentDisposition?.FileNameStar);
+        Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+    }
+
+    [Fact]
+    public async Task AnImagePreviewIsInlineSandboxedAndFramableOnlyByThisOrigin()
+    {
+        var (scope, session) = await SignedInTabAsync("browser-a");
+        await using var _ = scope;
+        var key = MessageKeys.For(session.Messages.Single(m => m.Subject == "Quarterly report"));
+        var opened = await session.OpenMessageAsync(key, TestContext.Current.CancellationToken);
+        var pngIndex = opened.Message.BodyParts.ToList().FindIndex(p => p.ContentType.MimeType == "image/png");
+        var pdfIndex = opened.Message.BodyParts.ToList().FindIndex(p => p.ContentType.MimeType == "application/pdf");
+        var textIndex = opened.Message.BodyParts.ToList().FindIndex(p => p.ContentType.MimeType == "text/plain");
+        using var browser = _app.CreateBrowser("browser-a");
+
+        using var png = await browser.GetAsync("/" + session.CreateDownloadLink(DownloadTarget.Preview(key, pngIndex)), TestContext.Current.CancellationToken);
+        using var text = await browser.GetAsync("/" + session.CreateDownloadLink(DownloadTarget.Preview(key, textIndex)), TestContext.Current.CancellationToken);
+        using var pdf = await browser.GetAsync("/" + session.CreateDownloadLink(DownloadTarget.Preview(key, pdfIndex)), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, png.StatusCode);
+        Assert.Equal("image/png", png.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("inline", png.Content.Headers.ContentDisposition?.DispositionType);
+        Assert.Equal("SAMEORIGIN", png.Headers.GetValues("X-Frame-Options").Single());
+        Assert.StartsWith("sandbox;", png.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+        Assert.Equal(AttachmentMessages.Png, await png.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(HttpStatusCode.NotFound, text.StatusCode); // only raster images and PDFs are ever shown inline
+        Assert.Equal("application/pdf", pdf.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task ALinkFromAnotherBrowsersSessionIs404()
+    {
+        var (scopeA, sessionA) = await SignedInTabAsync("browser-a");
+        await using var _ = scopeA;
+        var (scopeB, sessionB) = await SignedInTabAsync("browser-b", "other", "other-secret");
+        await using var __ = scopeB;
+        var linkOfB = sessionB.CreateDownloadLink(DownloadTarget.RawMessage(MessageKeys.For(sessionB.Messages[0])));
+        var linkOfA = sessionA.CreateDownloadLink(DownloadTarget.RawMessage(MessageKeys.For(sessionA.Messages[0])));
+        using var browserA = _app.CreateBrowser("browser-a");
+        using var noCookie = _app.CreateBrowser(null);
+
+        using var stolen = await browserA.GetAsync("/" + linkOfB, TestContext.Current.CancellationToken);
+        using var bare = await noCookie.GetAsync("/" + linkOfA, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.NotFound, stolen.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, bare.StatusCode);
+        Assert.Equal(0L, stolen.Content.Headers.ContentLength ?? (await stolen.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken)).LongLength);
+    }
+
+    [Fact]
+    public async Task ALinkIssuedBeforeSignOutIs404()
+    {
+        var (scope, session) = await SignedInTabAsync("browser-a");
+        await using var _ = scope;
+        var link = session.CreateDownloadLink(DownloadTarget.RawMessage(MessageKeys.For(session.Messages[0])));
+        await session.SignOutAsync(TestContext.Current.CancellationToken);
+        using var browser = _app.CreateBrowser("browser-a");
+
+        using var response = await browser.GetAsync("/" + link, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task AnExpiredLinkIs404()
+    {
+        var (scope, session) = await SignedInTabAsync("browser-a");
+        await using var _ = scope;
+        var link = session.CreateDownloadLink(DownloadTarget.RawMessage(MessageKeys.For(session.Messages[0])));
+        _app.Time.Advance(TimeSpan.FromMinutes(3));
+        using var browser = _app.CreateBrowser("browser-a");
+
+        using var response = await browser.GetAsync("/" + link, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task AGuessedTokenIs404()
+    {
+        using var browser = _app.CreateBrowser("browser-a");
+
+        using var response = await browser.GetAsync("/download/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task DisposingTheCircuitScopeSendsQuit()
+    {
+        var (scope, _) = await SignedInTabAsync("browser-a");
+        var before = _demo.QuitCount;
+
+        await scope.DisposeAsync();
+
+        Assert.Equal(before + 1, _demo.QuitCount);
+    }
+
+    private async Task<(AsyncServiceScopeHolder Scope, MailboxSession Session)> SignedInTabAsync(string browserKey, string user = DemoPop3Server.DemoUserName, string password = DemoPop3Server.DemoPassword)
+    {
+        var (scope, session) = _app.CreateTab(browserKey);
+        var result = await session.SignInAsync(new SignInRequest(user, password, "Test"), TestContext.Current.CancellationToken);
+        Assert.True(result.Succeeded, result.Error.ToString());
+        return (scope, session);
+    }
+}

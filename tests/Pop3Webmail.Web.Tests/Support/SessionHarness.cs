@@ -1,0 +1,112 @@
+using Microsoft.Extensions.Hosting.Internal;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Pop3Webmail.DemoServer;
+using Pop3Webmail.Pop3;
+using Pop3Webmail.Web.Configuration;
+using Pop3Webmail.Web.Downloads;
+using Pop3Webmail.Web.Mail;
+using Pop3Webmail.Web.Security;
+using Pop3Webmail.Web.Session;
+
+namespace Pop3Webmail.Web.Tests.Support;
+
+/// <summary>
+/// Wires real mailbox sessions (the production classes, not fakes) to one server, with a fake clock for the
+/// keep-alive and idle timers and an application lifetime the test can stop.
+/// </summary>
+internal sealed class SessionHarness : IAsyncDisposable
+{
+    public const string ServerId = "test";
+    private readonly List<MailboxSession> _sessions = [];
+
+    public SessionHarness(MailServer server, MailOptions? options = null)
+    {
+        Server = server;
+        Options = options ?? new MailOptions();
+        var mailOptions = Microsoft.Extensions.Options.Options.Create(WithServer(Options, server));
+        Lifetime = new ApplicationLifetime(NullLogger<ApplicationLifetime>.Instance);
+        Catalog = new MailServerCatalog(mailOptions);
+        Registry = new MailboxSessionRegistry(Lifetime, NullLogger<MailboxSessionRegistry>.Instance);
+        RateLimiter = new SignInRateLimiter(mailOptions);
+        Downloads = new DownloadTokenStore(Time, mailOptions);
+        Connector = new Pop3Connector(mailOptions, NullLoggerFactory.Instance);
+        Renderer = new MessageRenderer(Microsoft.Extensions.Options.Options.Create(new MailRenderingOptions()));
+        MailOptions = mailOptions;
+    }
+
+    public MailServer Server { get; }
+
+    public MailOptions Options { get; }
+
+    public IOptions<MailOptions> MailOptions { get; }
+
+    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero));
+
+    public ApplicationLifetime Lifetime { get; }
+
+    public MailServerCatalog Catalog { get; }
+
+    public MailboxSessionRegistry Registry { get; }
+
+    public SignInRateLimiter RateLimiter { get; }
+
+    public DownloadTokenStore Downloads { get; }
+
+    public Pop3Connector Connector { get; }
+
+    public MessageRenderer Renderer { get; }
+
+    public static SessionHarness ForDemo(DemoPop3Server demo, MailOptions? options = null) =>
+        new(new MailServer(ServerId, "Test demo", demo.Host, demo.Port, Pop3Security.None, AllowPlaintextAuthentication: true), options);
+
+    public MailboxSession CreateSession(string clientAddress = "192.0.2.10", string browserKey = "browser-1")
+    {
+        var session = new MailboxSession(Catalog, Connector, Registry, RateLimiter, Downloads,
+            new BrowserContext { ClientAddress = clientAddress, BrowserKey = browserKey },
+            Renderer, MailOptions, Time, NullLogger<MailboxSession>.Instance);
+        _sessions.Add(session);
+        return session;
+    }
+
+    public static SignInRequest Demo(string password = DemoPop3Server.DemoPassword, string user = DemoPop3Server.DemoUserName) =>
+        new(user, password, ServerId);
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var session in _sessions)
+        {
+            await session.DisposeAsync();
+        }
+
+        Registry.Dispose();
+        RateLimiter.Dispose();
+    }
+
+    private static MailOptions WithServer(MailOptions options, MailServer server) => new()
+    {
+        Servers =
+        [
+            new MailServerOptions
+            {
+                Name = server.Id,
+                Host = server.Host,
+                Port = server.Port,
+                Security = server.Security,
+                CertificateThumbprint = server.CertificateThumbprint,
+                AllowPlaintextAuthentication = server.AllowPlaintextAuthentication,
+            },
+        ],
+        ReadOnly = options.ReadOnly,
+        KeepAliveInterval = options.KeepAliveInterval,
+        Kiosk = options.Kiosk,
+        IdleSignOut = options.IdleSignOut,
+        IdleWarning = options.IdleWarning,
+        LargeMessageThreshold = options.LargeMessageThreshold,
+        AllowCustomServer = options.AllowCustomServer,
+        AllowPrivateNetworks = options.AllowPrivateNetworks,
+        DownloadLinkLifetime = options.DownloadLinkLifetime,
+        RateLimits = options.RateLimits,
+    };
+}
