@@ -81,7 +81,9 @@ internal sealed class Pop3LineReader : IDisposable
 
             if (await FillAsync(maxLength + 2, cancellationToken).ConfigureAwait(false) == 0)
             {
-                throw new Pop3ProtocolException("The server closed the connection in the middle of a reply.");
+                throw new Pop3ProtocolException(scanned == 0
+                    ? "The server closed the connection."
+                    : "The server closed the connection in the middle of a reply.");
             }
         }
     }
@@ -267,8 +269,11 @@ internal sealed class Pop3LineReader : IDisposable
         {
             _start = _end = 0;
         }
-        else if (_start > 0 && _end == _buffer.Length)
+        else if (_start > 0 && _buffer.Length - _end < _buffer.Length / 2)
         {
+            // Compact before the free tail gets small, not only when it is gone: a fill only ever reads into the
+            // tail, and a nearly full buffer would turn the next reads into a run of tiny socket (or TLS) reads.
+            // What is moved is the unconsumed rest of a line, so the copy is short.
             Buffer.BlockCopy(_buffer, _start, _buffer, 0, _end - _start);
             _end -= _start;
             _start = 0;

@@ -25,7 +25,7 @@ public sealed partial class DovecotServer : IAsyncDisposable
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
     private static readonly TimeSpan ProcessGrace = TimeSpan.FromSeconds(5);
     private static readonly ConcurrentDictionary<DovecotServer, Process> Running = new();
-    private static int s_hooksInstalled;
+    private static int _hooksInstalled;
 
     private readonly DovecotServerOptions _options;
     private readonly Dictionary<string, string> _passwords = new(StringComparer.Ordinal);
@@ -56,7 +56,7 @@ public sealed partial class DovecotServer : IAsyncDisposable
     /// <summary>The SHA-256 thumbprint of <see cref="Certificate"/>, for pinning.</summary>
     public string CertificateThumbprint => Certificate.Sha256Thumbprint;
 
-    /// <summary>The temp folder holding everything of this instance; deleted on dispose.</summary>
+    /// <summary>The folder (under /dev/shm, or the temp folder) holding everything of this instance; deleted on dispose.</summary>
     public string RootDirectory { get; }
 
     public string ConfigPath => Path.Combine(RootDirectory, "dovecot.conf");
@@ -592,7 +592,7 @@ public sealed partial class DovecotServer : IAsyncDisposable
 
     private static void InstallProcessHooks()
     {
-        if (Interlocked.Exchange(ref s_hooksInstalled, 1) != 0)
+        if (Interlocked.Exchange(ref _hooksInstalled, 1) != 0)
         {
             return;
         }

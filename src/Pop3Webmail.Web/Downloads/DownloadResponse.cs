@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.Net.Http.Headers;
+using Pop3Webmail.Web.Security;
 using Pop3Webmail.Pop3;
 
 namespace Pop3Webmail.Web.Downloads;
@@ -32,6 +33,7 @@ internal static class DownloadResponse
         response.Headers.XContentTypeOptions = "nosniff";
         response.Headers.CacheControl = "no-store";
         response.Headers.XFrameOptions = "SAMEORIGIN";
+        response.HttpContext.Items[SecurityHeadersMiddleware.OwnFramingPolicy] = true;
         // Chrome refuses to show a PDF in a sandboxed document, so only images get the sandbox directive.
         response.Headers.ContentSecurityPolicy = contentType.StartsWith("image/", StringComparison.Ordinal)
             ? "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'"

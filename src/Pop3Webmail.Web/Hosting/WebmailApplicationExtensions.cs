@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Localization;
 using Pop3Webmail.Web.Components;
 using Pop3Webmail.Web.Downloads;
+using Pop3Webmail.Web.Health;
 using Pop3Webmail.Web.Security;
 
 namespace Pop3Webmail.Web.Hosting;
@@ -19,6 +20,10 @@ public static class WebmailApplicationExtensions
 
         app.UseMiddleware<SecurityHeadersMiddleware>();
         app.UseStaticFiles(); // the top-level wwwroot/ (app.css, app.js)
+
+        // Routing after the static files, so they are served before endpoint matching (which would otherwise hand
+        // them to MapStaticAssets' development fallback, with a warning per file).
+        app.UseRouting();
         app.UseRequestLocalization();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -27,7 +32,9 @@ public static class WebmailApplicationExtensions
         app.MapStaticAssets(); // framework, MudBlazor and scoped CSS, fingerprinted
         app.MapGet("/culture/{culture}", SetCulture).ExcludeFromDescription();
         app.MapDownloads();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapPop3WebmailHealth();
+        // The page's framing policy is SecurityHeadersMiddleware's frame-ancestors 'none', not Blazor's default 'self'.
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = "'none'");
         return app;
     }
 
@@ -54,6 +61,6 @@ public static class WebmailApplicationExtensions
         var target = returnUrl is { Length: > 0 } && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal) && !returnUrl.StartsWith("/\\", StringComparison.Ordinal)
             ? returnUrl
             : "/login";
-        return Results.LocalRedirect(target);
+        return Results.LocalRedirect("~" + target); // "~/" puts the path base in front
     }
 }

@@ -1,3 +1,5 @@
+using Pop3Webmail.Web.Health;
+
 namespace Pop3Webmail.Web.Hosting;
 
 /// <summary>Creates the web application builder with this repository's layout in mind.</summary>
@@ -5,6 +7,7 @@ public static class WebmailHost
 {
     public static WebApplicationBuilder CreateBuilder(string[] args)
     {
+        HealthCheckCommand.ExitIfRequested(args); // the container HEALTHCHECK probe: GET /healthz, exit 0/1
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             Args = args,

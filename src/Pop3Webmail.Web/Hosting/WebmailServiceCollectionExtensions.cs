@@ -9,6 +9,7 @@ using Pop3Webmail.Web.Components.Common;
 using Pop3Webmail.Web.Configuration;
 using Pop3Webmail.Web.Demo;
 using Pop3Webmail.Web.Downloads;
+using Pop3Webmail.Web.Health;
 using Pop3Webmail.Web.Mail;
 using Pop3Webmail.Web.Security;
 using Pop3Webmail.Web.Session;
@@ -52,7 +53,6 @@ public static class WebmailServiceCollectionExtensions
             o.DefaultScheme = CircuitOnlyAuthenticationHandler.SchemeName;
         });
         services.AddAuthorization();
-        services.AddCascadingAuthenticationState();
 
         services.AddRazorComponents().AddInteractiveServerComponents();
 
@@ -69,6 +69,8 @@ public static class WebmailServiceCollectionExtensions
             }
         });
         services.AddMudServices();
+        services.AddPop3WebmailHealth(configuration);
+        services.AddReverseProxySupport(configuration);
         services.AddMailRendering();
         services.AddLocalization(o => o.ResourcesPath = "Resources");
         services.Configure<RequestLocalizationOptions>(o =>

@@ -23,7 +23,8 @@ internal sealed class CircuitOnlyAuthenticationHandler : IAuthenticationHandler
     public Task ChallengeAsync(AuthenticationProperties? properties)
     {
         var request = _context!.Request;
-        var returnUrl = request.PathBase + request.Path + request.QueryString;
+        // Relative to the path base, like every URL the login page navigates to.
+        var returnUrl = request.Path + request.QueryString;
         _context.Response.Redirect(request.PathBase + "/login?returnUrl=" + Uri.EscapeDataString(returnUrl));
         return Task.CompletedTask;
     }

@@ -23,11 +23,15 @@ internal sealed class SecurityHeadersMiddleware(RequestDelegate next)
         "form-action 'self'; " +
         "frame-ancestors 'none'";
 
+    /// <summary>Set in HttpContext.Items by a response that sends its own, stricter framing policy (attachment previews).</summary>
+    public static readonly object OwnFramingPolicy = new();
+
     public Task InvokeAsync(HttpContext context)
     {
         context.Response.OnStarting(static state =>
         {
-            var headers = ((HttpContext)state).Response.Headers;
+            var context = (HttpContext)state;
+            var headers = context.Response.Headers;
             // Static assets carry their own (fingerprinted, immutable) caching; everything else may show mail.
             if (string.IsNullOrEmpty(headers.CacheControl))
             {
@@ -38,8 +42,9 @@ internal sealed class SecurityHeadersMiddleware(RequestDelegate next)
             headers.XContentTypeOptions = "nosniff";
             headers["Referrer-Policy"] = "no-referrer";
 
-            // An attachment preview sets its own, stricter policy that lets only this origin frame it.
-            if (string.IsNullOrEmpty(headers.ContentSecurityPolicy))
+            // Replaces Blazor's own "frame-ancestors 'self'"; an attachment preview keeps its policy, which lets only this
+            // origin frame it.
+            if (!context.Items.ContainsKey(OwnFramingPolicy))
             {
                 headers.XFrameOptions = "DENY";
                 headers.ContentSecurityPolicy = ContentSecurityPolicy;

@@ -27,6 +27,7 @@ public sealed partial class MailboxSession : IMailboxSession, IAsyncDisposable
     private const int MaxUserNameLength = 256;
     private const int MaxPasswordLength = 1024;
     private static readonly TimeSpan EndBudget = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan[] InUseRetries = [TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(400), TimeSpan.FromSeconds(1)];
 
     private readonly MailServerCatalog _catalog;
     private readonly Pop3Connector _connector;
@@ -271,27 +272,9 @@ public sealed partial class MailboxSession : IMailboxSession, IAsyncDisposable
         await _wire.WaitAsync(cancellationToken);
         try
         {
-            var client = RequireClient();
-            if (client.IsConnected)
-            {
-                try
-                {
-                    // RFC 1939 §6: QUIT commits deletions, and these are meant to stay pending until sign-out.
-                    if (!_pending.IsEmpty)
-                    {
-                        await client.ResetAsync(cancellationToken);
-                    }
-
-                    await client.QuitAsync(cancellationToken);
-                }
-                catch (Pop3Exception ex)
-                {
-                    // Nothing can be lost here: either RSET went through, or the session ends without QUIT, which
-                    // a server must not treat as a commit (RFC 1939 §6).
-                    LogQuitFailed(ex.GetType().Name);
-                }
-            }
-
+            // A POP3 session sees the maildrop as it was at login; the reconnect ends this one without committing
+            // the pending deletions (RSET, then QUIT) and marks them again in the new one.
+            RequireClient();
             await ReconnectCoreAsync(MailboxNoticeKind.MailChecked, cancellationToken);
         }
         finally
@@ -385,7 +368,7 @@ public sealed partial class MailboxSession : IMailboxSession, IAsyncDisposable
                 await part.WriteToAsync(response.Body, ct);
                 return true;
             }
-            catch (Pop3CommandException)
+            catch (Pop3CommandException ex) when (ex.ResponseCode.Kind != Pop3ResponseCodeKind.SysTemp)
             {
                 return false; // e.g. deleted by another client since we listed it
             }
@@ -576,6 +559,7 @@ public sealed partial class MailboxSession : IMailboxSession, IAsyncDisposable
 
             Interlocked.Increment(ref _generation);
             SetStatus(MailboxSessionStatus.SignedOut, raise: false);
+            _sessionCts = null;
             cts?.Dispose();
             if (haveWire)
             {
@@ -650,7 +634,7 @@ public sealed partial class MailboxSession : IMailboxSession, IAsyncDisposable
             {
                 return await operation(client, cancellationToken);
             }
-            catch (Pop3ProtocolException ex) when (retryAfterReconnect && !cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (retryAfterReconnect && !cancellationToken.IsCancellationRequested && IsConnectionLoss(ex))
             {
                 LogConnectionLost(ex);
                 client = await ReconnectCoreAsync(MailboxNoticeKind.ConnectionRestored, cancellationToken);
@@ -662,6 +646,41 @@ public sealed partial class MailboxSession : IMailboxSession, IAsyncDisposable
             Touch();
         }
     }
+
+    /// <summary>
+    /// Lets go of a connection that is being replaced: RSET, because QUIT would commit the deletions that are meant
+    /// to stay pending until sign-out, then QUIT, so the server drops the maildrop lock at once (RFC 1939 §6). On a
+    /// connection that is already broken both simply fail, and a session ended without QUIT commits nothing.
+    /// </summary>
+    private async Task ReleaseAsync(Pop3Client client, CancellationToken cancellationToken)
+    {
+        if (client.IsAuthenticated)
+        {
+            try
+            {
+                if (!_pending.IsEmpty)
+                {
+                    await client.ResetAsync(cancellationToken);
+                }
+
+                await client.QuitAsync(cancellationToken);
+            }
+            catch (Pop3Exception ex)
+            {
+                LogQuitFailed(ex.GetType().Name);
+            }
+        }
+
+        await client.DisposeAsync();
+    }
+
+    /// <summary>
+    /// A broken connection, or [SYS/TEMP] in the middle of a session (RFC 3206 §4): Dovecot, for one, sends
+    /// "-ERR [SYS/TEMP] Server shutting down" and hangs up. Either way a new connection is the way on.
+    /// </summary>
+    private static bool IsConnectionLoss(Exception exception) =>
+        exception is Pop3ProtocolException
+        || exception is Pop3CommandException { ResponseCode.Kind: Pop3ResponseCodeKind.SysTemp };
 
     private Pop3Client RequireClient() =>
         _client ?? throw new InvalidOperationException("The mailbox session is not signed in.");
@@ -675,19 +694,29 @@ public sealed partial class MailboxSession : IMailboxSession, IAsyncDisposable
         SetStatus(MailboxSessionStatus.Reconnecting);
         if (_client is { } old)
         {
-            await old.DisposeAsync();
+            await ReleaseAsync(old, cancellationToken);
         }
 
         Pop3Client client;
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            client = await ConnectAndAuthenticateAsync(_server!, _userName!, _password!, cancellationToken);
-        }
-        catch (Exception ex) when (SignInErrors.IsConnectionFailure(ex))
-        {
-            SetStatus(MailboxSessionStatus.ConnectionLost);
-            LogReconnectFailed(ex.GetType().Name);
-            throw new MailboxConnectionLostException("The mail server could not be reached again.", ex);
+            try
+            {
+                client = await ConnectAndAuthenticateAsync(_server!, _userName!, _password!, cancellationToken);
+                break;
+            }
+            catch (Pop3AuthenticationException ex) when (ex.ResponseCode.Kind == Pop3ResponseCodeKind.InUse && attempt < InUseRetries.Length + 1)
+            {
+                // Our own previous connection may still hold the maildrop lock (RFC 1939 §8) until the server notices
+                // it is gone. This is a real-world wait on the server, so it runs on the wall clock.
+                await Task.Delay(InUseRetries[attempt - 1], cancellationToken);
+            }
+            catch (Exception ex) when (SignInErrors.IsConnectionFailure(ex))
+            {
+                SetStatus(MailboxSessionStatus.ConnectionLost);
+                LogReconnectFailed(ex.GetType().Name);
+                throw new MailboxConnectionLostException("The mail server could not be reached again.", ex);
+            }
         }
 
         _client = client;
@@ -857,7 +886,7 @@ public sealed partial class MailboxSession : IMailboxSession, IAsyncDisposable
     private void EnsureLoader()
     {
         var cts = _sessionCts;
-        if (cts is null || !_loader.IsCompleted || _summaries.Count + _unavailable.Count >= _serverMessages.Length)
+        if (cts is null || cts.IsCancellationRequested || !_loader.IsCompleted || _summaries.Count + _unavailable.Count >= _serverMessages.Length)
         {
             return;
         }
@@ -936,7 +965,7 @@ public sealed partial class MailboxSession : IMailboxSession, IAsyncDisposable
                 message = await MimeMessage.LoadAsync(body, cancellationToken);
             }
         }
-        catch (Pop3CommandException ex)
+        catch (Pop3CommandException ex) when (ex.ResponseCode.Kind != Pop3ResponseCodeKind.SysTemp)
         {
             if (spool is not null)
             {

@@ -16,28 +16,20 @@ internal sealed class ResultReport
     };
 
     private readonly List<ResultRow> _rows = [];
-    private readonly List<string> _missing = [];
 
     public IReadOnlyList<ResultRow> Rows => _rows;
 
     public void Add(ResultRow row)
     {
         _rows.Add(row);
-        Console.WriteLine($"  {row.Name}: ours {Format(row.Ours, row.Unit)} vs {row.Peer} {Format(row.PeerValue, row.Unit)} → {(row.Met ? "met" : "NOT met")} ({row.Target})");
-    }
-
-    /// <summary>A measurement that could not be taken, with the reason (reported, never faked).</summary>
-    public void AddMissing(string name, string reason)
-    {
-        _missing.Add($"{name}: {reason}");
-        Console.WriteLine($"  {name}: not measured — {reason}");
+        Console.WriteLine($"  {row.Name}: ours {Format(row.Ours, row.Unit)} vs {row.Peer} {Format(row.PeerValue, row.Unit)} → {row.Met switch { true => "met", false => "NOT met", null => "reference" }} ({row.Target})");
     }
 
     public string ToMarkdown()
     {
         var text = new StringBuilder();
-        text.AppendLine("| measurement | ours (median, min–max) | peer | peer (median, min–max) | ours/peer | target | met |");
-        text.AppendLine("| --- | --- | --- | --- | --- | --- | --- |");
+        text.AppendLine("| measurement | ours (median, min–max) | peer | peer (median, min–max) | ours/peer | paired | target | met |");
+        text.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- |");
         foreach (var row in _rows)
         {
             text.Append(CultureInfo.InvariantCulture,
@@ -45,12 +37,8 @@ internal sealed class ResultReport
             text.Append(row.Peer == "budget"
                 ? Format(row.PeerValue, row.Unit)
                 : $"{Format(row.PeerValue, row.Unit)} ({Format(row.PeerMin, row.Unit)}–{Format(row.PeerMax, row.Unit)})");
-            text.AppendLine(CultureInfo.InvariantCulture, $" | {row.Ratio:0.00} | {row.Target} | {(row.Met ? "yes" : "**no**")} |");
-        }
-
-        foreach (var missing in _missing)
-        {
-            text.AppendLine(CultureInfo.InvariantCulture, $"| {missing} | | | | | | not measured |");
+            var paired = row.PairedRatio is { } value ? value.ToString("0.00", CultureInfo.InvariantCulture) : "—";
+            text.AppendLine(CultureInfo.InvariantCulture, $" | {row.Ratio:0.00} | {paired} | {row.Target} | {row.Met switch { true => "yes", false => "**no**", null => "—" }} |");
         }
 
         return text.ToString();

@@ -24,11 +24,17 @@ internal sealed record ResultRow
     [JsonPropertyName("ratio")]
     public double Ratio => PeerValue == 0 ? double.PositiveInfinity : Ours / PeerValue;
 
+    /// <summary>Median of the per-round ratios ours/peer (see <see cref="Samples.PairedRatio"/>); context, not judged.</summary>
+    [JsonPropertyName("paired_ratio")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? PairedRatio { get; init; }
+
     [JsonPropertyName("target")]
     public required string Target { get; init; }
 
+    /// <summary>Whether the target is met; null for rows that give context (a server-bound limit) and have no target.</summary>
     [JsonPropertyName("met")]
-    public required bool Met { get; init; }
+    public required bool? Met { get; init; }
 
     /// <summary>"s" for times, "bytes" for memory.</summary>
     [JsonPropertyName("unit")]
@@ -54,8 +60,8 @@ internal sealed record ResultRow
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Note { get; init; }
 
-    /// <summary>A row comparing two sample sets; <paramref name="met"/> judges the medians.</summary>
-    public static ResultRow Compare(string name, Samples ours, string peer, Samples peerSamples, string unit, string target, Func<double, double, bool> met, string? note = null) => new()
+    /// <summary>A row comparing two sample sets; <paramref name="met"/> judges the medians (null: no target, context only).</summary>
+    public static ResultRow Compare(string name, Samples ours, string peer, Samples peerSamples, string unit, string target, Func<double, double, bool>? met, string? note = null) => new()
     {
         Name = name,
         Ours = ours.Median,
@@ -66,9 +72,10 @@ internal sealed record ResultRow
         PeerMin = peerSamples.Min,
         PeerMax = peerSamples.Max,
         Repetitions = ours.Count,
+        PairedRatio = ours.PairedRatio(peerSamples),
         Unit = unit,
         Target = target,
-        Met = met(ours.Median, peerSamples.Median),
+        Met = met?.Invoke(ours.Median, peerSamples.Median),
         Note = note,
     };
 

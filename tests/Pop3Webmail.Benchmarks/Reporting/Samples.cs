@@ -23,6 +23,27 @@ internal sealed class Samples
 
     public void Add(double value) => _values.Add(value);
 
+    /// <summary>
+    /// The median of this[i] / other[i] over rounds: each pair was measured back to back, so a load that drifts over
+    /// the run (other work on a shared machine) cancels out of every ratio. Null when the rounds do not pair up.
+    /// </summary>
+    public double? PairedRatio(Samples other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (other.Count != Count || Count < 2)
+        {
+            return null;
+        }
+
+        var ratios = new Samples();
+        for (var i = 0; i < Count; i++)
+        {
+            ratios.Add(_values[i] / other._values[i]);
+        }
+
+        return ratios.Median;
+    }
+
     /// <summary>The value below which the given share of samples lie (nearest rank), e.g. 0.95 for p95.</summary>
     public double Percentile(double share)
     {

@@ -10,6 +10,7 @@ internal static class ScenarioRunner
     {
         var plan = quick ? BenchmarkPlan.QuickSmoke : BenchmarkPlan.Full;
         Console.WriteLine($"Pop3Webmail benchmarks ({(quick ? "quick smoke run" : "full run")}) on {MachineDescription()}");
+        var loadBefore = LoadAverage();
         var report = new ResultReport();
         await using (var environment = await BenchEnvironment.StartAsync(plan))
         {
@@ -36,10 +37,16 @@ internal static class ScenarioRunner
         var json = Path.Combine(Program.RepositoryRoot(), "artifacts", "bench", "results.json");
         await report.WriteJsonAsync(json);
         Console.WriteLine();
+        Console.WriteLine($"Load average (1/5/15 min) at start: {loadBefore}; at end: {LoadAverage()}");
+        Console.WriteLine();
         Console.WriteLine(report.ToMarkdown());
         Console.WriteLine($"Results: {json}");
         return 0;
     }
+
+    /// <summary>Other work on the machine shares the two cores with client and server; the load says how much.</summary>
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
     /// <summary>Cores, memory, OS, runtime: what a reader needs to weigh the numbers.</summary>
     public static string MachineDescription()

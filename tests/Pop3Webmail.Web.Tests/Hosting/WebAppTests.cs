@@ -50,7 +50,7 @@ public sealed class WebAppTests : IAsyncLifetime
         Assert.Contains("frame-ancestors 'none'", csp, StringComparison.Ordinal);
         Assert.Contains("script-src 'self';", csp, StringComparison.Ordinal);
         Assert.DoesNotContain("unsafe-eval", csp, StringComparison.Ordinal);
-        var cookie = response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(Security.BrowserBinding.CookieName, StringComparison.Ordinal));
+        var cookie = response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(Pop3Webmail.Web.Security.BrowserBinding.CookieName, StringComparison.Ordinal));
         Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("samesite=strict", cookie, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("expires", cookie, StringComparison.OrdinalIgnoreCase);

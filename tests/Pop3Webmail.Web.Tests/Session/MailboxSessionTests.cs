@@ -292,6 +292,31 @@ public sealed class MailboxSessionTests
     }
 
     [Fact]
+    public async Task ASysTempRefusalMidSessionIsTreatedAsALostConnection()
+    {
+        await using var demo = TestMailboxes.Start(2);
+        await using var harness = SessionHarness.ForDemo(demo);
+        var session = harness.CreateSession();
+        await session.SignInAsync(SessionHarness.Demo(), TestContext.Current.CancellationToken);
+
+        // What Dovecot says to its connected clients when it stops (RFC 3206 §4).
+        demo.Faults.ReplaceReply("RETR", "-ERR [SYS/TEMP] Server shutting down.\r\n");
+        demo.CommandReceived += (_, e) =>
+        {
+            if (e.Command.StartsWith("RETR", StringComparison.Ordinal))
+            {
+                demo.Faults.Clear();
+            }
+        };
+
+        var opened = await session.OpenMessageAsync(MessageKeys.For(session.Messages[0]), TestContext.Current.CancellationToken);
+
+        Assert.Equal(TestMailboxes.Subject(2), opened.Message.Subject);
+        Assert.Equal(MailboxNoticeKind.ConnectionRestored, session.Notice?.Kind);
+        Assert.Equal(2, demo.Sessions.Count(s => s.UserName is not null));
+    }
+
+    [Fact]
     public async Task WhenTheServerStaysUnreachableTheSessionSaysConnectionLostAndKeepsItsState()
     {
         var demo = TestMailboxes.Start(2);

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Pop3Webmail.DemoServer;
 using Pop3Webmail.Pop3;
 using Pop3Webmail.Web.Configuration;
@@ -152,6 +154,26 @@ public sealed class SignInTests
 
         Assert.Equal(SignInError.ServerNotAllowed, refused.Error);
         Assert.Equal(SignInError.ServerNotAllowed, stillRefused.Error);
+    }
+
+    [Fact]
+    public async Task PasswordsNeverReachTheLogsEvenAtTraceLevel()
+    {
+        await using var demo = TestMailboxes.Start(2);
+        var logs = new FakeLogCollector();
+        using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(new FakeLoggerProvider(logs)).SetMinimumLevel(LogLevel.Trace));
+        await using var harness = SessionHarness.ForDemo(demo, loggerFactory: loggerFactory);
+        var session = harness.CreateSession();
+
+        await session.SignInAsync(SessionHarness.Demo(password: "Wrong-Guess-17"), TestContext.Current.CancellationToken);
+        await session.SignInAsync(SessionHarness.Demo(), TestContext.Current.CancellationToken);
+        await session.SignOutAsync(TestContext.Current.CancellationToken);
+
+        var records = logs.GetSnapshot();
+        Assert.NotEmpty(records);
+        Assert.DoesNotContain(records, r => r.Message.Contains("Wrong-Guess-17", StringComparison.Ordinal)
+            || r.Message.Contains("PASS " + DemoPop3Server.DemoPassword, StringComparison.Ordinal)
+            || (r.Exception?.ToString().Contains("Wrong-Guess-17", StringComparison.Ordinal) ?? false));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Hosting.Internal;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -21,8 +22,9 @@ internal sealed class SessionHarness : IAsyncDisposable
     public const string ServerId = "test";
     private readonly List<MailboxSession> _sessions = [];
 
-    public SessionHarness(MailServer server, MailOptions? options = null)
+    public SessionHarness(MailServer server, MailOptions? options = null, ILoggerFactory? loggerFactory = null)
     {
+        LoggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         Server = server;
         Options = options ?? new MailOptions();
         var mailOptions = Microsoft.Extensions.Options.Options.Create(WithServer(Options, server));
@@ -31,12 +33,14 @@ internal sealed class SessionHarness : IAsyncDisposable
         Registry = new MailboxSessionRegistry(Lifetime, NullLogger<MailboxSessionRegistry>.Instance);
         RateLimiter = new SignInRateLimiter(mailOptions);
         Downloads = new DownloadTokenStore(Time, mailOptions);
-        Connector = new Pop3Connector(mailOptions, NullLoggerFactory.Instance);
+        Connector = new Pop3Connector(mailOptions, LoggerFactory);
         Renderer = new MessageRenderer(Microsoft.Extensions.Options.Options.Create(new MailRenderingOptions()));
         MailOptions = mailOptions;
     }
 
     public MailServer Server { get; }
+
+    public ILoggerFactory LoggerFactory { get; }
 
     public MailOptions Options { get; }
 
@@ -58,14 +62,14 @@ internal sealed class SessionHarness : IAsyncDisposable
 
     public MessageRenderer Renderer { get; }
 
-    public static SessionHarness ForDemo(DemoPop3Server demo, MailOptions? options = null) =>
-        new(new MailServer(ServerId, "Test demo", demo.Host, demo.Port, Pop3Security.None, AllowPlaintextAuthentication: true), options);
+    public static SessionHarness ForDemo(DemoPop3Server demo, MailOptions? options = null, ILoggerFactory? loggerFactory = null) =>
+        new(new MailServer(ServerId, "Test demo", demo.Host, demo.Port, Pop3Security.None, AllowPlaintextAuthentication: true), options, loggerFactory);
 
     public MailboxSession CreateSession(string clientAddress = "192.0.2.10", string browserKey = "browser-1")
     {
         var session = new MailboxSession(Catalog, Connector, Registry, RateLimiter, Downloads,
             new BrowserContext { ClientAddress = clientAddress, BrowserKey = browserKey },
-            Renderer, MailOptions, Time, NullLogger<MailboxSession>.Instance);
+            Renderer, MailOptions, Time, LoggerFactory.CreateLogger<MailboxSession>());
         _sessions.Add(session);
         return session;
     }

@@ -36,7 +36,7 @@ internal sealed class WebAppFactory : WebApplicationFactory<Program>
         var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
         if (browserKey is not null)
         {
-            client.DefaultRequestHeaders.Add("Cookie", Security.BrowserBinding.CookieName + "=" + browserKey);
+            client.DefaultRequestHeaders.Add("Cookie", Pop3Webmail.Web.Security.BrowserBinding.CookieName + "=" + browserKey);
         }
 
         return client;

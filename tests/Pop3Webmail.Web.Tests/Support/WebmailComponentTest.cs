@@ -19,7 +19,6 @@ public abstract class WebmailComponentTest : BunitContext
     protected WebmailComponentTest()
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
-        SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
         Services.AddMudServices();
         Services.AddLocalization(o => o.ResourcesPath = "Resources");
         Services.AddMailRendering();
@@ -30,7 +29,11 @@ public abstract class WebmailComponentTest : BunitContext
         Services.AddScoped<InboxViewState>();
         Services.AddScoped<BrowserTimeZone>();
         Services.AddScoped<IdleSignOutMonitor>();
+        Services.AddScoped<BrowserContext>();
         Authorization = AddAuthorization();
+
+        // Components are interactive in this app (the prerender is checked over HTTP in WebAppTests).
+        SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
     }
 
     internal FakeMailboxSession Session { get; } = new();
@@ -39,7 +42,7 @@ public abstract class WebmailComponentTest : BunitContext
 
     internal BunitAuthorizationContext Authorization { get; }
 
-    /// <summary>Replaces the Mail options; call before the first render.</summary>
+    /// <summary>Replaces the Mail options; call before the first render (they are read once, like configuration).</summary>
     internal void Configure(MailOptions options) => _options = options;
 
     internal void SignIn(bool readOnly = false, params Pop3.Pop3MessageSummary[] newestFirst)

@@ -117,7 +117,7 @@ public sealed partial class Inbox : IDisposable
         + (View.Highlighted == key ? " highlighted" : string.Empty)
         + (View.Checked.Contains(key) ? " checked" : string.Empty);
 
-    private void OpenAsync(Pop3MessageSummary message)
+    private void Open(Pop3MessageSummary message)
     {
         var key = MessageKeys.For(message);
         View.Highlighted = key;
@@ -174,7 +174,7 @@ public sealed partial class Inbox : IDisposable
                 await MoveAsync(rows, -1);
                 break;
             case "Enter" when Current(rows) is { } message:
-                OpenAsync(message);
+                Open(message);
                 break;
             case "Delete" when View.Checked.Count > 0:
                 await DeleteCheckedAsync();

@@ -132,12 +132,20 @@ public sealed partial class Message : IDisposable
         }
 
         var next = Neighbour(+1) ?? Neighbour(-1);
-        await RunAsync(() => Session.DeleteAsync([id]));
-        View.RecentlyDeleted.Push(id);
-        Navigation.NavigateTo(next is null ? "inbox" : "message?id=" + Uri.EscapeDataString(MessageKeys.For(next)));
+        if (await RunAsync(() => Session.DeleteAsync([id])))
+        {
+            View.RecentlyDeleted.Push(id);
+            Navigation.NavigateTo(next is null ? "inbox" : "message?id=" + Uri.EscapeDataString(MessageKeys.For(next)));
+        }
     }
 
-    private Task UndoAsync() => Id is { } id ? RunAsync(() => Session.UndoDeleteAsync(id)) : Task.CompletedTask;
+    private async Task UndoAsync()
+    {
+        if (Id is { } id)
+        {
+            await RunAsync(() => Session.UndoDeleteAsync(id));
+        }
+    }
 
     private void ShowRemoteContent()
     {
@@ -190,12 +198,14 @@ public sealed partial class Message : IDisposable
         }
     }
 
-    private async Task RunAsync(Func<Task> action)
+    /// <summary>Runs a session command; false (with the error shown) when it failed.</summary>
+    private async Task<bool> RunAsync(Func<Task> action)
     {
         _busy = true;
         try
         {
             await action();
+            return true;
         }
         catch (MailboxConnectionLostException)
         {
@@ -209,6 +219,8 @@ public sealed partial class Message : IDisposable
         {
             _busy = false;
         }
+
+        return false;
     }
 
     private void OnSessionChanged(object? sender, EventArgs e) => _ = InvokeAsync(StateHasChanged);

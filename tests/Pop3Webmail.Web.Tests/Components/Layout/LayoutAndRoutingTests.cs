@@ -13,11 +13,6 @@ namespace Pop3Webmail.Web.Tests.Components.Layout;
 
 public sealed class LayoutAndRoutingTests : WebmailComponentTest
 {
-    public LayoutAndRoutingTests()
-    {
-        Services.AddScoped<BrowserContext>();
-    }
-
     [Theory]
     [InlineData("inbox", "/login?returnUrl=%2Finbox")]
     [InlineData("message?id=uid-1", "/login?returnUrl=%2Fmessage%3Fid%3Duid-1")]

