@@ -19,7 +19,15 @@ fi
 export POP3WEBMAIL_REQUIRE_SERVERS=1
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 rm -rf artifacts/test-results
-dotnet test Pop3Webmail.sln -c Release \
-  --logger "trx;LogFileName={assembly}.{framework}.trx" --logger "console;verbosity=minimal" \
-  --results-directory artifacts/test-results \
-  --blame-hang-timeout 10m "$@"
+dotnet build Pop3Webmail.sln -c Release
+
+# One run per test project so each writes its own TRX file (the trx logger has no per-assembly file names).
+status=0
+for project in tests/*.Tests/*.Tests.csproj; do
+  name="$(basename "$project" .csproj)"
+  dotnet test "$project" -c Release --no-build \
+    --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=minimal" \
+    --results-directory artifacts/test-results \
+    --blame-hang-timeout 10m "$@" || status=$?
+done
+exit "$status"

@@ -15,7 +15,7 @@ public static class HealthCheckCommand
     public const string Switch = "--healthcheck";
     public const int DefaultPort = 8080;
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
-    private static readonly string[] WildcardHosts = ["*", "+", "0.0.0.0", "[::]", "localhost"];
+    private static readonly string[] HostsMeaningThisMachine = ["*", "+", "0.0.0.0", "[::]", "localhost"];
 
     public static bool IsRequested(IReadOnlyList<string> args)
     {
@@ -100,7 +100,7 @@ public static class HealthCheckCommand
             var hasPort = colon > authority.LastIndexOf(']');
             var host = hasPort ? authority[..colon] : authority;
             var port = hasPort ? authority[(colon + 1)..] : "80";
-            if (WildcardHosts.Contains(host, StringComparer.OrdinalIgnoreCase))
+            if (HostsMeaningThisMachine.Contains(host, StringComparer.OrdinalIgnoreCase))
             {
                 host = "127.0.0.1";
             }

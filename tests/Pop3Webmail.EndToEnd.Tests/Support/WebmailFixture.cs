@@ -30,7 +30,7 @@ public sealed class WebmailFixture : IAsyncLifetime
     public const string BusyPassword = "busy-password";
 
     /// <summary>How long a circuit whose browser vanished is kept (3 minutes by default): short, so scenarios can wait it out.</summary>
-    internal static readonly TimeSpan CircuitRetention = TimeSpan.FromSeconds(8);
+    internal static readonly TimeSpan CircuitRetention = TimeSpan.FromSeconds(10);
 
     /// <summary>The date of every test mailbox's first message; later ones follow hour by hour.</summary>
     internal static readonly DateTimeOffset FirstDate = new(2026, 3, 2, 9, 0, 0, TimeSpan.FromHours(3));

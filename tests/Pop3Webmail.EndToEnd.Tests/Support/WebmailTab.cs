@@ -9,7 +9,7 @@ namespace Pop3Webmail.EndToEnd.Tests.Support;
 /// </summary>
 internal sealed class WebmailTab : IAsyncDisposable
 {
-    private static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
     private readonly ConcurrentQueue<string> _dialogs = new();
 
     private WebmailTab(IBrowserContext context, IPage page, Uri baseAddress)
