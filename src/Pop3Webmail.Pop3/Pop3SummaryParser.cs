@@ -227,24 +227,27 @@ internal static class Pop3SummaryParser
 
     /// <summary>
     /// The fast path of Content-Type for the plain RFC 2045 §5.1 shape that nearly every message uses:
-    /// <c>type "/" subtype *(";" attribute "=" (token / quoted-string))</c> with tokens only, no comments, no
-    /// backslash escapes, no RFC 2231 "*" attributes. Within that shape MimeKit's parse is certain to succeed with
-    /// the same type and subtype, so its ContentType and parameter objects (the costliest allocation of a summary)
-    /// are skipped. Anything else returns false and goes to MimeKit, so odd headers keep MimeKit's exact verdict.
+    /// <c>type "/" subtype *(";" attribute "=" (token / quoted-string))</c>, where every token is made of letters,
+    /// digits, '-', '+', '_' and (except in the type) '.', quoted strings have no backslash escapes or control
+    /// characters, and there are no comments and no RFC 2231 attributes. That subset covers real mail, and on it
+    /// MimeKit's parse is certain to succeed with the same type and subtype (checked against MimeKit 4.18 on
+    /// millions of generated values; MimeKit refuses some rarer token characters, e.g. '.' in a type or '%' in an
+    /// attribute), so its ContentType and parameter objects, the costliest allocation of a summary, are skipped.
+    /// Anything else returns false and goes to MimeKit, so odd headers keep MimeKit's exact verdict.
     /// </summary>
     private static bool TryReadPlainContentType(ReadOnlySpan<byte> value, out ReadOnlySpan<byte> mediaType, out ReadOnlySpan<byte> subtype)
     {
         subtype = default;
         var position = 0;
-        if (!ReadToken(value, ref position, out mediaType) || !Skip(value, ref position, (byte)'/') || !ReadToken(value, ref position, out subtype))
+        if (!ReadToken(value, ref position, out mediaType) || mediaType.Contains((byte)'.')
+            || !Skip(value, ref position, (byte)'/') || !ReadToken(value, ref position, out subtype))
         {
             return false;
         }
 
         while (SkipSpace(value, ref position) < value.Length)
         {
-            if (!Skip(value, ref position, (byte)';') || !ReadToken(value, ref position, out var attribute) || attribute[^1] == (byte)'*'
-                || !Skip(value, ref position, (byte)'='))
+            if (!Skip(value, ref position, (byte)';') || !ReadToken(value, ref position, out _) || !Skip(value, ref position, (byte)'='))
             {
                 return false;
             }
@@ -300,8 +303,8 @@ internal static class Pop3SummaryParser
             return !token.IsEmpty;
         }
 
-        // RFC 2045 §5.1: token := 1*<any (US-ASCII) CHAR except SPACE, CTLs, or tspecials>.
-        static bool IsTokenByte(byte b) => b is > 0x20 and < 0x7f && "()<>@,;:\\\"/[]?="u8.IndexOf(b) < 0;
+        // A conservative subset of the RFC 2045 §5.1 token characters: the ones media types and parameters use.
+        static bool IsTokenByte(byte b) => char.IsAsciiLetterOrDigit((char)b) || b is (byte)'-' or (byte)'+' or (byte)'.' or (byte)'_';
     }
 
     private static Pop3MessageImportance ParseImportance(ReadOnlySpan<byte> importance, ReadOnlySpan<byte> priority, ReadOnlySpan<byte> xPriority)
