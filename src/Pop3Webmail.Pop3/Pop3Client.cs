@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -944,7 +943,7 @@ public sealed partial class Pop3Client : IAsyncDisposable
             await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
             {
                 TargetHost = host,
-                RemoteCertificateValidationCallback = ValidateCertificate,
+                RemoteCertificateValidationCallback = _options.ValidateServerCertificate,
             }, linked.Token).ConfigureAwait(false);
             LogTls(ssl.SslProtocol);
             return ssl;
@@ -962,30 +961,6 @@ public sealed partial class Pop3Client : IAsyncDisposable
                 ? new Pop3TimeoutException("The TLS handshake with the POP3 server timed out.", ex)
                 : new Pop3SecurityException("The TLS handshake with the POP3 server failed: " + ex.Message, ex);
         }
-    }
-
-    private bool ValidateCertificate(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
-    {
-        if (_options.ServerCertificateValidationCallback is { } callback)
-        {
-            return callback(sender, certificate, chain, errors);
-        }
-
-        if (_options.CertificateThumbprint is { } pinned)
-        {
-            return certificate is not null && MatchesThumbprint(certificate, pinned);
-        }
-
-        return errors == SslPolicyErrors.None;
-    }
-
-    internal static bool MatchesThumbprint(X509Certificate certificate, string pinned)
-    {
-        var normalized = new string(pinned.Where(Uri.IsHexDigit).ToArray());
-        var actual = normalized.Length == 40
-            ? certificate.GetCertHashString(HashAlgorithmName.SHA1)
-            : certificate.GetCertHashString(HashAlgorithmName.SHA256);
-        return normalized.Length is 40 or 64 && string.Equals(actual, normalized, StringComparison.OrdinalIgnoreCase);
     }
 
     private static void CheckCredentials(string userName, string secret)

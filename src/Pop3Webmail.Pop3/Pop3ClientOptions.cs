@@ -1,4 +1,6 @@
 using System.Net.Security;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 
 namespace Pop3Webmail.Pop3;
 
@@ -89,4 +91,33 @@ public sealed class Pop3ClientOptions
     public int MaxScramIterations { get; init; } = 1_000_000;
 
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>
+    /// Judges a server certificate as a connection with these options does: <see cref="ServerCertificateValidationCallback"/>
+    /// when set, else the <see cref="CertificateThumbprint"/> pin, else the platform's chain and name validation.
+    /// Public so that other code talking to the same server (e.g. a readiness probe) applies the very same rule.
+    /// </summary>
+    public bool ValidateServerCertificate(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors sslPolicyErrors)
+    {
+        if (ServerCertificateValidationCallback is { } callback)
+        {
+            return callback(sender, certificate, chain, sslPolicyErrors);
+        }
+
+        if (CertificateThumbprint is { } pinned)
+        {
+            return certificate is not null && MatchesThumbprint(certificate, pinned);
+        }
+
+        return sslPolicyErrors == SslPolicyErrors.None;
+    }
+
+    private static bool MatchesThumbprint(X509Certificate certificate, string pinned)
+    {
+        var normalized = new string(pinned.Where(Uri.IsHexDigit).ToArray());
+        var actual = normalized.Length == 40
+            ? certificate.GetCertHashString(HashAlgorithmName.SHA1)
+            : certificate.GetCertHashString(HashAlgorithmName.SHA256);
+        return normalized.Length is 40 or 64 && string.Equals(actual, normalized, StringComparison.OrdinalIgnoreCase);
+    }
 }

@@ -11,8 +11,6 @@ namespace Pop3Webmail.Testing;
 /// </summary>
 internal static class DovecotProcesses
 {
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
-
     /// <summary>The processes whose stdout is <paramref name="outputPath"/>, with their command lines.</summary>
     public static List<(int ProcessId, string CommandLine)> Find(string outputPath)
     {
@@ -71,13 +69,15 @@ internal static class DovecotProcesses
     private static List<(int ProcessId, string CommandLine)> WaitUntilGone(string outputPath, TimeSpan limit)
     {
         var clock = Stopwatch.StartNew();
-        var remaining = Find(outputPath);
-        while (remaining.Count > 0 && clock.Elapsed < limit)
+        foreach (var (pid, _) in Find(outputPath))
         {
-            Thread.Sleep(PollInterval);
-            remaining = Find(outputPath);
+            var left = limit - clock.Elapsed;
+            if (left <= TimeSpan.Zero || !PosixNative.WaitForExit(pid, left))
+            {
+                break;
+            }
         }
 
-        return remaining;
+        return Find(outputPath);
     }
 }

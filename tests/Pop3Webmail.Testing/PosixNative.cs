@@ -2,7 +2,10 @@ using System.Runtime.InteropServices;
 
 namespace Pop3Webmail.Testing;
 
-/// <summary>The two POSIX calls .NET has no API for: sending SIGTERM (Process.Kill sends SIGKILL) and chown.</summary>
+/// <summary>
+/// The POSIX calls .NET has no API for: sending SIGTERM (Process.Kill sends SIGKILL), chown, and waiting for a process
+/// that is not our child to end (a pidfd becomes readable when its process exits, zombie or not; Linux 5.3+).
+/// </summary>
 internal static partial class PosixNative
 {
     public const int SigTerm = 15;
@@ -19,6 +22,29 @@ internal static partial class PosixNative
         }
     }
 
+    /// <summary>
+    /// Waits until process <paramref name="processId"/> has exited or <paramref name="timeout"/> has passed; true once it
+    /// is gone (also when it was gone already).
+    /// </summary>
+    public static bool WaitForExit(int processId, TimeSpan timeout)
+    {
+        var descriptor = PidFdOpen(processId, 0);
+        if (descriptor < 0)
+        {
+            return true; // ESRCH: no such process any more.
+        }
+
+        try
+        {
+            var poll = new PollFd { Fd = descriptor, Events = PollIn };
+            return Poll(ref poll, 1, (int)Math.Clamp(timeout.TotalMilliseconds, 0, int.MaxValue)) > 0;
+        }
+        finally
+        {
+            _ = Close(descriptor);
+        }
+    }
+
     /// <summary>chmod; the test servers run on Linux only, where Unix modes exist.</summary>
     public static void SetMode(string path, UnixFileMode mode)
     {
@@ -29,6 +55,28 @@ internal static partial class PosixNative
 
         File.SetUnixFileMode(path, mode);
     }
+
+    private const short PollIn = 0x0001;
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct PollFd
+    {
+        public int Fd;
+        public short Events;
+        public short Revents;
+    }
+
+    [LibraryImport("libc", EntryPoint = "pidfd_open", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static partial int PidFdOpen(int pid, uint flags);
+
+    [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static partial int Poll(ref PollFd fds, nuint count, int timeoutMilliseconds);
+
+    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static partial int Close(int fd);
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]

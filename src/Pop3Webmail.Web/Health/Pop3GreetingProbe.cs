@@ -1,8 +1,6 @@
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using Pop3Webmail.Pop3;
 using Pop3Webmail.Web.Session;
 
@@ -72,9 +70,8 @@ internal sealed class Pop3GreetingProbe(TimeProvider timeProvider)
             await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
             {
                 TargetHost = server.Host,
-                RemoteCertificateValidationCallback = (_, certificate, _, errors) => server.CertificateThumbprint is { } pin
-                    ? certificate is not null && MatchesPin(certificate, pin)
-                    : errors == SslPolicyErrors.None,
+                // The sign-in's own rule (pin, else the machine's trust), so readiness and sign-in never disagree.
+                RemoteCertificateValidationCallback = new Pop3ClientOptions { CertificateThumbprint = server.CertificateThumbprint }.ValidateServerCertificate,
             }, cancellationToken);
             return ssl;
         }
@@ -83,14 +80,6 @@ internal sealed class Pop3GreetingProbe(TimeProvider timeProvider)
             await ssl.DisposeAsync();
             throw;
         }
-    }
-
-    /// <summary>The rule of <see cref="Pop3ClientOptions.CertificateThumbprint"/>: SHA-1 for 40 hex digits, SHA-256 for 64.</summary>
-    private static bool MatchesPin(X509Certificate certificate, string pin)
-    {
-        var digits = new string(pin.Where(Uri.IsHexDigit).ToArray());
-        var algorithm = digits.Length == 40 ? HashAlgorithmName.SHA1 : HashAlgorithmName.SHA256;
-        return digits.Length is 40 or 64 && string.Equals(certificate.GetCertHashString(algorithm), digits, StringComparison.OrdinalIgnoreCase);
     }
 
     private static async Task<bool> ReadsOkGreetingAsync(Stream stream, CancellationToken cancellationToken)
