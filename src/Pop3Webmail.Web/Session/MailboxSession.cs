@@ -267,30 +267,21 @@ public sealed partial class MailboxSession : IMailboxSession, IAsyncDisposable
         }, cancellationToken);
     }
 
-    public async Task CheckForNewMailAsync(CancellationToken cancellationToken = default)
-    {
-        await _wire.WaitAsync(cancellationToken);
-        try
-        {
-            // A POP3 session sees the maildrop as it was at login; the reconnect ends this one without committing
-            // the pending deletions (RSET, then QUIT) and marks them again in the new one.
-            RequireClient();
-            await ReconnectCoreAsync(MailboxNoticeKind.MailChecked, cancellationToken);
-        }
-        finally
-        {
-            Touch();
-            _wire.Release();
-        }
-    }
+    // A POP3 session sees the maildrop as it was at login; the reconnect ends this one without committing the pending
+    // deletions (RSET, then QUIT) and marks them again in the new one.
+    public Task CheckForNewMailAsync(CancellationToken cancellationToken = default) =>
+        ReconnectOnWireAsync(MailboxNoticeKind.MailChecked, cancellationToken);
 
-    public async Task ReconnectAsync(CancellationToken cancellationToken = default)
+    public Task ReconnectAsync(CancellationToken cancellationToken = default) =>
+        ReconnectOnWireAsync(MailboxNoticeKind.ConnectionRestored, cancellationToken);
+
+    private async Task ReconnectOnWireAsync(MailboxNoticeKind notice, CancellationToken cancellationToken)
     {
         await _wire.WaitAsync(cancellationToken);
         try
         {
             RequireClient();
-            await ReconnectCoreAsync(MailboxNoticeKind.ConnectionRestored, cancellationToken);
+            await ReconnectCoreAsync(notice, cancellationToken);
         }
         finally
         {
