@@ -1,4 +1,3 @@
-using Pop3Webmail.Pop3;
 using Pop3Webmail.Web.Security;
 using Pop3Webmail.Web.Session;
 
@@ -33,7 +32,7 @@ internal static class DownloadEndpoint
                 context.Response.StatusCode = StatusCodes.Status404NotFound;
             }
         }
-        catch (Exception ex) when (ex is Pop3ProtocolException or MailboxConnectionLostException or InvalidOperationException && !context.Response.HasStarted)
+        catch (Exception ex) when (ex is MailboxException && !context.Response.HasStarted)
         {
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         }

@@ -1,7 +1,6 @@
 using System.Text;
 using Microsoft.Net.Http.Headers;
 using Pop3Webmail.Web.Security;
-using Pop3Webmail.Pop3;
 
 namespace Pop3Webmail.Web.Downloads;
 
@@ -40,9 +39,9 @@ internal static class DownloadResponse
             : "default-src 'none'; frame-ancestors 'self'";
     }
 
-    public static string MessageFileName(Pop3MessageSummary? summary)
+    public static string MessageFileName(string? subject)
     {
-        var subject = Clean(summary?.Subject);
+        subject = Clean(subject);
         return (subject.Length == 0 ? "message" : subject) + ".eml";
     }
 

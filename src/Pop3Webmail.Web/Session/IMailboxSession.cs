@@ -1,11 +1,10 @@
-using Pop3Webmail.Pop3;
-
 namespace Pop3Webmail.Web.Session;
 
 /// <summary>
 /// The signed-in POP3 mailbox of one circuit (one browser tab), as the views see it. The implementation holds the
 /// connection (and with it the server's mailbox lock, RFC 1939 §8) for the whole visit and serializes every
-/// command; views only read snapshots and call these methods.
+/// command; views only read snapshots and call these methods. Views see view records and
+/// <see cref="MailboxException"/>, never protocol types.
 /// </summary>
 public interface IMailboxSession
 {
@@ -20,16 +19,16 @@ public interface IMailboxSession
     /// <summary>How the previous session of this tab ended, or null.</summary>
     SignOutInfo? LastSignOut { get; }
 
-    /// <summary>The latest reconnect notice, until <see cref="DismissNotice"/>.</summary>
+    /// <summary>The latest notice (a reconnect, a mail check, a failed download), until <see cref="DismissNotice"/>.</summary>
     MailboxNotice? Notice { get; }
 
-    /// <summary>Loaded summaries, newest first (highest message number first, the order the server received them).</summary>
-    IReadOnlyList<Pop3MessageSummary> Messages { get; }
+    /// <summary>Loaded inbox rows, newest first (highest message number first, the order the server received them).</summary>
+    IReadOnlyList<InboxItem> Messages { get; }
 
     InboxProgress Progress { get; }
 
     /// <summary>Messages and octets on the server, deleted ones excluded (what STAT would say, RFC 1939 §5).</summary>
-    Pop3Statistics Statistics { get; }
+    MailboxStatistics Statistics { get; }
 
     /// <summary>Keys of messages marked deleted on the server; they go when the session ends with QUIT.</summary>
     IReadOnlySet<string> PendingDeletions { get; }
@@ -41,7 +40,7 @@ public interface IMailboxSession
     /// <summary>Ends the session with QUIT, which commits pending deletions (RFC 1939 §6).</summary>
     Task SignOutAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Ends the session for a reason other than the user's click (e.g. the kiosk idle timeout), also with QUIT.</summary>
+    /// <summary>Ends the session for a reason other than the user's click (e.g. the kiosk idle timeout).</summary>
     Task EndAsync(SignOutReason reason);
 
     Task DeleteAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken = default);
@@ -56,7 +55,7 @@ public interface IMailboxSession
     /// <summary>Tries again after <see cref="MailboxSessionStatus.ConnectionLost"/>.</summary>
     Task ReconnectAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Retrieves and parses a message, and marks it read.</summary>
+    /// <summary>Retrieves and parses a message, and marks it read. The caller owns the returned hold and disposes it.</summary>
     Task<OpenedMessage> OpenMessageAsync(string key, CancellationToken cancellationToken = default);
 
     void SetRead(string key, bool read);

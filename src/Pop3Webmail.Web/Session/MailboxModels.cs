@@ -1,5 +1,3 @@
-using Pop3Webmail.Pop3;
-
 namespace Pop3Webmail.Web.Session;
 
 /// <summary>Where a mailbox session stands; the views pick their state (form, list, banner) from it.</summary>
@@ -77,9 +75,6 @@ public readonly record struct InboxProgress(int Loaded, int Total)
     public bool IsComplete => Loaded >= Total;
 }
 
-/// <summary>A message opened for reading. Large ones are backed by a temporary file owned by the session.</summary>
-public sealed record OpenedMessage(string Key, Pop3MessageSummary Summary, MimeKit.MimeMessage Message, bool SpooledToDisk);
-
 /// <summary>
 /// What a download link delivers: the raw message, or one of its body parts (by index in
 /// <see cref="MimeKit.MimeMessage.BodyParts"/> order) as a file or, for previewable images and PDFs, inline.
@@ -91,17 +86,4 @@ public readonly record struct DownloadTarget(string MessageKey, int? BodyPartInd
     public static DownloadTarget BodyPart(string messageKey, int index) => new(messageKey, index);
 
     public static DownloadTarget Preview(string messageKey, int index) => new(messageKey, index, Inline: true);
-}
-
-/// <summary>The stable key of a message for a session: its UIDL, or its number when the server has no UIDL.</summary>
-public static class MessageKeys
-{
-    public static string For(Pop3MessageSummary summary)
-    {
-        ArgumentNullException.ThrowIfNull(summary);
-        return For(summary.Uid, summary.MessageNumber);
-    }
-
-    public static string For(string? uid, int messageNumber) =>
-        uid ?? "#" + messageNumber.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

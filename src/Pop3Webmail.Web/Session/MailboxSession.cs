@@ -55,19 +55,18 @@ public sealed partial class MailboxSession : IMailboxSession, IAsyncDisposable
     private string? _userName;
     private string? _password;
     private string? _mailboxKey;
-    private OpenedMessage? _opened;
-    private Stream? _openedSpool;
+    private OpenedMessageContent? _opened;
 
     // Published state, read by views on any thread.
     private volatile MailboxSessionStatus _status;
     private volatile MailboxAccount? _account;
     private volatile SignOutInfo? _lastSignOut;
     private volatile MailboxNotice? _notice;
-    private volatile Pop3MessageSummary[] _messages = [];
+    private volatile InboxItem[] _messages = [];
     private ImmutableHashSet<string> _pending = ImmutableHashSet.Create<string>(StringComparer.Ordinal);
     private ImmutableHashSet<string> _read = ImmutableHashSet.Create<string>(StringComparer.Ordinal);
     private InboxProgress _progress;
-    private Pop3Statistics _statistics;
+    private MailboxStatistics _statistics;
 
     private bool _active;
     private bool _disposed;
@@ -113,11 +112,11 @@ public sealed partial class MailboxSession : IMailboxSession, IAsyncDisposable
 
     public MailboxNotice? Notice => _notice;
 
-    public IReadOnlyList<Pop3MessageSummary> Messages => _messages;
+    public IReadOnlyList<InboxItem> Messages => _messages;
 
     public InboxProgress Progress => _progress;
 
-    public Pop3Statistics Statistics => _statistics;
+    public MailboxStatistics Statistics => _statistics;
 
     public IReadOnlySet<string> PendingDeletions => Volatile.Read(ref _pending);
 
@@ -128,7 +127,7 @@ public sealed partial class MailboxSession : IMailboxSession, IAsyncDisposable
     internal Task KeepAliveCompletion { get; private set; } = Task.CompletedTask;
 
     /// <summary>The temporary file behind the open message, when it was large enough to be spooled.</summary>
-    internal string? OpenedSpoolPath => (_openedSpool as FileStream)?.Name;
+    internal string? OpenedSpoolPath => _opened?.SpoolPath;
 
     /// <summary>The background listing, for diagnostics and tests.</summary>
     internal Task LoaderCompletion => _loader;
@@ -213,7 +212,7 @@ public sealed partial class MailboxSession : IMailboxSession, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(keys);
         if (_account is { ReadOnly: true })
         {
-            throw new InvalidOperationException("This mailbox is read-only; nothing is ever deleted.");
+            throw new MailboxException(MailboxErrorKind.ReadOnly);
         }
 
         await RunAsync(async (client, ct) =>
@@ -293,7 +292,8 @@ public sealed partial class MailboxSession : IMailboxSession, IAsyncDisposable
     public async Task<OpenedMessage> OpenMessageAsync(string key, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var opened = await RunAsync((client, ct) => OpenCoreAsync(client, key, ct), cancellationToken);
+        var opened = await RunAsync(async (client, ct) => (await OpenCoreAsync(client, key, ct)).TryHold()
+            ?? throw new MailboxException(MailboxErrorKind.MessageUnavailable), cancellationToken);
         SetRead(key, true);
         return opened;
     }
@@ -336,28 +336,36 @@ public sealed partial class MailboxSession : IMailboxSession, IAsyncDisposable
                 if (ticket.Target.BodyPartIndex is not { } index)
                 {
                     await using var body = await client.RetrieveAsync(number, ct);
-                    DownloadResponse.Begin(response, "message/rfc822", DownloadResponse.MessageFileName(_summaries.GetValueOrDefault(key)));
+                    DownloadResponse.Begin(response, "message/rfc822", DownloadResponse.MessageFileName(_summaries.GetValueOrDefault(key)?.Subject));
                     await body.CopyToAsync(response.Body, ct);
                     return true;
                 }
 
-                var opened = await OpenCoreAsync(client, key, ct);
-                if (_renderer.FindPart(opened.Message, index) is not { } part || (ticket.Target.Inline && !part.Description.IsPreviewable))
+                using var opened = (await OpenCoreAsync(client, key, ct)).TryHold();
+                if (opened is null)
                 {
                     return false;
                 }
 
-                if (ticket.Target.Inline)
+                return await opened.ReadAsync(async (message, token) =>
                 {
-                    DownloadResponse.BeginInline(response, part.Description.ContentType, part.Description.FileName);
-                }
-                else
-                {
-                    DownloadResponse.Begin(response, "application/octet-stream", part.Description.FileName);
-                }
+                    if (_renderer.FindPart(message, index) is not { } part || (ticket.Target.Inline && !part.Description.IsPreviewable))
+                    {
+                        return false;
+                    }
 
-                await part.WriteToAsync(response.Body, ct);
-                return true;
+                    if (ticket.Target.Inline)
+                    {
+                        DownloadResponse.BeginInline(response, part.Description.ContentType, part.Description.FileName);
+                    }
+                    else
+                    {
+                        DownloadResponse.Begin(response, "application/octet-stream", part.Description.FileName);
+                    }
+
+                    await part.WriteToAsync(response.Body, token);
+                    return true;
+                }, ct);
             }
             catch (Pop3CommandException ex) when (ex.ResponseCode.Kind != Pop3ResponseCodeKind.SysTemp)
             {
@@ -522,7 +530,7 @@ public sealed partial class MailboxSession : IMailboxSession, IAsyncDisposable
                         failed = deleted > 0;
                     }
                 }
-                catch (Exception ex) when (ex is Pop3Exception or MailboxConnectionLostException or IOException or SocketException or OperationCanceledException)
+                catch (Exception ex) when (ex is Pop3Exception or MailboxException or IOException or SocketException or OperationCanceledException)
                 {
                     failed = deleted > 0;
                     LogQuitFailed(ex.GetType().Name);
@@ -674,7 +682,7 @@ public sealed partial class MailboxSession : IMailboxSession, IAsyncDisposable
         || exception is Pop3CommandException { ResponseCode.Kind: Pop3ResponseCodeKind.SysTemp };
 
     private Pop3Client RequireClient() =>
-        _client ?? throw new InvalidOperationException("The mailbox session is not signed in.");
+        _client ?? throw new MailboxException(MailboxErrorKind.NotSignedIn);
 
     /// <summary>
     /// Opens a new connection with the kept credentials, maps message numbers again by UIDL (they are only valid
@@ -706,7 +714,7 @@ public sealed partial class MailboxSession : IMailboxSession, IAsyncDisposable
             {
                 SetStatus(MailboxSessionStatus.ConnectionLost);
                 LogReconnectFailed(ex.GetType().Name);
-                throw new MailboxConnectionLostException("The mail server could not be reached again.", ex);
+                throw new MailboxException(MailboxErrorKind.ConnectionLost, ex);
             }
         }
 
@@ -721,7 +729,7 @@ public sealed partial class MailboxSession : IMailboxSession, IAsyncDisposable
         catch (Pop3ProtocolException ex)
         {
             SetStatus(MailboxSessionStatus.ConnectionLost);
-            throw new MailboxConnectionLostException("The connection broke again while the mailbox was being listed.", ex);
+            throw new MailboxException(MailboxErrorKind.ConnectionLost, ex);
         }
 
         PublishInbox();
@@ -755,11 +763,11 @@ public sealed partial class MailboxSession : IMailboxSession, IAsyncDisposable
         var numbers = new Dictionary<string, int>(sizes.Count, StringComparer.Ordinal);
         foreach (var entry in sizes.OrderByDescending(s => s.MessageNumber))
         {
-            var key = MessageKeys.For(uids?.GetValueOrDefault(entry.MessageNumber), entry.MessageNumber);
+            var key = MessageKey(uids?.GetValueOrDefault(entry.MessageNumber), entry.MessageNumber);
             if (!numbers.TryAdd(key, entry.MessageNumber))
             {
                 // A server that repeats a UIDL breaks the key; the number keeps the message reachable.
-                key = MessageKeys.For(null, entry.MessageNumber);
+                key = MessageKey(null, entry.MessageNumber);
                 numbers[key] = entry.MessageNumber;
             }
 
@@ -916,23 +924,23 @@ public sealed partial class MailboxSession : IMailboxSession, IAsyncDisposable
         {
             // Signed out.
         }
-        catch (Exception ex) when (ex is MailboxConnectionLostException or Pop3Exception or InvalidOperationException)
+        catch (Exception ex) when (ex is MailboxException or Pop3Exception)
         {
             LogLoaderStopped(ex.GetType().Name);
             RaiseChanged();
         }
     }
 
-    private async Task<OpenedMessage> OpenCoreAsync(Pop3Client client, string key, CancellationToken cancellationToken)
+    private async Task<OpenedMessageContent> OpenCoreAsync(Pop3Client client, string key, CancellationToken cancellationToken)
     {
-        if (_opened is { } cached && cached.Key == key)
+        if (_opened is { } cached && cached.Key == key && !cached.IsReleased)
         {
             return cached;
         }
 
         if (!_numbers.TryGetValue(key, out var number) || _pending.Contains(key))
         {
-            throw new MailboxMessageUnavailableException();
+            throw new MailboxException(MailboxErrorKind.MessageUnavailable);
         }
 
         var summary = _summaries.GetValueOrDefault(key)
@@ -963,7 +971,7 @@ public sealed partial class MailboxSession : IMailboxSession, IAsyncDisposable
                 await spool.DisposeAsync();
             }
 
-            throw new MailboxMessageUnavailableException("The server no longer has this message.", ex);
+            throw new MailboxException(MailboxErrorKind.MessageUnavailable, ex);
         }
         catch
         {
@@ -976,17 +984,15 @@ public sealed partial class MailboxSession : IMailboxSession, IAsyncDisposable
         }
 
         CloseOpened();
-        _openedSpool = spool;
-        _opened = new OpenedMessage(key, summary, message, spool is not null);
+        _opened = new OpenedMessageContent(key, ToItem(key, summary), message, spool);
         return _opened;
     }
 
     private void CloseOpened()
     {
-        _opened?.Message.Dispose();
+        // The cache lets go of its reference; a page or download still holding the message keeps it alive until done.
+        _opened?.Dispose();
         _opened = null;
-        _openedSpool?.Dispose();
-        _openedSpool = null;
     }
 
     private void OnKeepAliveDue()
@@ -1039,7 +1045,7 @@ public sealed partial class MailboxSession : IMailboxSession, IAsyncDisposable
         {
             return;
         }
-        catch (Exception ex) when (ex is MailboxConnectionLostException or Pop3Exception or InvalidOperationException)
+        catch (Exception ex) when (ex is MailboxException or Pop3Exception)
         {
             LogKeepAliveFailed(ex.GetType().Name);
         }
@@ -1062,7 +1068,7 @@ public sealed partial class MailboxSession : IMailboxSession, IAsyncDisposable
 
     private void PublishInbox()
     {
-        var messages = new List<Pop3MessageSummary>(_summaries.Count);
+        var messages = new List<InboxItem>(_summaries.Count);
         long size = 0;
         var pending = _pending;
         var count = 0;
@@ -1070,7 +1076,7 @@ public sealed partial class MailboxSession : IMailboxSession, IAsyncDisposable
         {
             if (_summaries.TryGetValue(entry.Key, out var summary))
             {
-                messages.Add(summary);
+                messages.Add(ToItem(entry.Key, summary));
             }
 
             if (!pending.Contains(entry.Key))
@@ -1082,9 +1088,23 @@ public sealed partial class MailboxSession : IMailboxSession, IAsyncDisposable
 
         _messages = [.. messages];
         _progress = new InboxProgress(_summaries.Count + _unavailable.Count, _serverMessages.Length);
-        _statistics = new Pop3Statistics(count, size);
+        _statistics = new MailboxStatistics(count, size);
         RaiseChanged();
     }
+
+    private static string MessageKey(string? uid, int messageNumber) =>
+        uid ?? "#" + messageNumber.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static InboxItem ToItem(string key, Pop3MessageSummary summary) => new(key, summary.Size)
+    {
+        From = summary.From,
+        FromAddress = summary.FromAddress,
+        To = summary.To,
+        Subject = summary.Subject,
+        Date = summary.Date,
+        HasAttachments = summary.HasAttachments,
+        Importance = (MessageImportance)summary.Importance,
+    };
 
     private void SetStatus(MailboxSessionStatus status, bool raise = true)
     {

@@ -41,7 +41,7 @@ public sealed class DownloadEndpointTests : IAsyncLifetime
         var (scope, session) = await SignedInTabAsync("browser-a");
         await using var _ = scope;
         var raw = _demo.GetMessages(DemoPop3Server.DemoUserName)[2];
-        var link = session.CreateDownloadLink(DownloadTarget.RawMessage(MessageKeys.For(session.Messages[0])));
+        var link = session.CreateDownloadLink(DownloadTarget.RawMessage(session.Messages[0].Key));
         using var browser = _app.CreateBrowser("browser-a");
 
         using var response = await browser.GetAsync("/" + link, TestContext.Current.CancellationToken);
@@ -61,9 +61,9 @@ public sealed class DownloadEndpointTests : IAsyncLifetime
     {
         var (scope, session) = await SignedInTabAsync("browser-a");
         await using var _ = scope;
-        var key = MessageKeys.For(session.Messages.Single(m => m.Subject == "Quarterly report"));
+        var key = session.Messages.Single(m => m.Subject == "Quarterly report").Key;
         var opened = await session.OpenMessageAsync(key, TestContext.Current.CancellationToken);
-        var pdfIndex = opened.Message.BodyParts.ToList().FindIndex(p => p.ContentType.MimeType == "application/pdf");
+        var pdfIndex = opened.Read(m => m.BodyParts.ToList().FindIndex(p => p.ContentType.MimeType == "application/pdf"));
         using var browser = _app.CreateBrowser("browser-a");
 
         using var response = await browser.GetAsync("/" + session.CreateDownloadLink(DownloadTarget.BodyPart(key, pdfIndex)), TestContext.Current.CancellationToken);
@@ -80,11 +80,11 @@ public sealed class DownloadEndpointTests : IAsyncLifetime
     {
         var (scope, session) = await SignedInTabAsync("browser-a");
         await using var _ = scope;
-        var key = MessageKeys.For(session.Messages.Single(m => m.Subject == "Quarterly report"));
+        var key = session.Messages.Single(m => m.Subject == "Quarterly report").Key;
         var opened = await session.OpenMessageAsync(key, TestContext.Current.CancellationToken);
-        var pngIndex = opened.Message.BodyParts.ToList().FindIndex(p => p.ContentType.MimeType == "image/png");
-        var pdfIndex = opened.Message.BodyParts.ToList().FindIndex(p => p.ContentType.MimeType == "application/pdf");
-        var textIndex = opened.Message.BodyParts.ToList().FindIndex(p => p.ContentType.MimeType == "text/plain");
+        var pngIndex = opened.Read(m => m.BodyParts.ToList().FindIndex(p => p.ContentType.MimeType == "image/png"));
+        var pdfIndex = opened.Read(m => m.BodyParts.ToList().FindIndex(p => p.ContentType.MimeType == "application/pdf"));
+        var textIndex = opened.Read(m => m.BodyParts.ToList().FindIndex(p => p.ContentType.MimeType == "text/plain"));
         using var browser = _app.CreateBrowser("browser-a");
 
         using var png = await browser.GetAsync("/" + session.CreateDownloadLink(DownloadTarget.Preview(key, pngIndex)), TestContext.Current.CancellationToken);
@@ -108,8 +108,8 @@ public sealed class DownloadEndpointTests : IAsyncLifetime
         await using var _ = scopeA;
         var (scopeB, sessionB) = await SignedInTabAsync("browser-b", "other", "other-secret");
         await using var __ = scopeB;
-        var linkOfB = sessionB.CreateDownloadLink(DownloadTarget.RawMessage(MessageKeys.For(sessionB.Messages[0])));
-        var linkOfA = sessionA.CreateDownloadLink(DownloadTarget.RawMessage(MessageKeys.For(sessionA.Messages[0])));
+        var linkOfB = sessionB.CreateDownloadLink(DownloadTarget.RawMessage(sessionB.Messages[0].Key));
+        var linkOfA = sessionA.CreateDownloadLink(DownloadTarget.RawMessage(sessionA.Messages[0].Key));
         using var browserA = _app.CreateBrowser("browser-a");
         using var noCookie = _app.CreateBrowser(null);
 
@@ -126,7 +126,7 @@ public sealed class DownloadEndpointTests : IAsyncLifetime
     {
         var (scope, session) = await SignedInTabAsync("browser-a");
         await using var _ = scope;
-        var link = session.CreateDownloadLink(DownloadTarget.RawMessage(MessageKeys.For(session.Messages[0])));
+        var link = session.CreateDownloadLink(DownloadTarget.RawMessage(session.Messages[0].Key));
         await session.SignOutAsync(TestContext.Current.CancellationToken);
         using var browser = _app.CreateBrowser("browser-a");
 
@@ -140,7 +140,7 @@ public sealed class DownloadEndpointTests : IAsyncLifetime
     {
         var (scope, session) = await SignedInTabAsync("browser-a");
         await using var _ = scope;
-        var link = session.CreateDownloadLink(DownloadTarget.RawMessage(MessageKeys.For(session.Messages[0])));
+        var link = session.CreateDownloadLink(DownloadTarget.RawMessage(session.Messages[0].Key));
         _app.Time.Advance(TimeSpan.FromMinutes(3));
         using var browser = _app.CreateBrowser("browser-a");
 

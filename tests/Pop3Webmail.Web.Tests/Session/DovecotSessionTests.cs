@@ -112,9 +112,9 @@ public sealed class DovecotSessionTests(WebDovecotFixture dovecot)
         var session = harness.CreateSession();
         await session.SignInAsync(new SignInRequest(user.Name, user.Password, SessionHarness.ServerId), TestContext.Current.CancellationToken);
 
-        await session.DeleteAsync([MessageKeys.For(session.Messages[0]), MessageKeys.For(session.Messages[4])], TestContext.Current.CancellationToken);
+        await session.DeleteAsync([session.Messages[0].Key, session.Messages[4].Key], TestContext.Current.CancellationToken);
         Assert.Equal(5, dovecot.Server.CountMessageFiles(user.Name));
-        await session.UndoDeleteAsync(MessageKeys.For(session.Messages[4]), TestContext.Current.CancellationToken);
+        await session.UndoDeleteAsync(session.Messages[4].Key, TestContext.Current.CancellationToken);
         await session.SignOutAsync(TestContext.Current.CancellationToken);
 
         Assert.Equal(4, dovecot.Server.CountMessageFiles(user.Name));
@@ -128,13 +128,13 @@ public sealed class DovecotSessionTests(WebDovecotFixture dovecot)
         await using var harness = dovecot.Harness();
         var session = harness.CreateSession();
         await session.SignInAsync(new SignInRequest(user.Name, user.Password, SessionHarness.ServerId), TestContext.Current.CancellationToken);
-        var doomed = MessageKeys.For(session.Messages[1]);
+        var doomed = session.Messages[1].Key;
         await session.DeleteAsync([doomed], TestContext.Current.CancellationToken);
 
         await dovecot.Server.RestartAsync(TestContext.Current.CancellationToken);
-        var opened = await session.OpenMessageAsync(MessageKeys.For(session.Messages[3]), TestContext.Current.CancellationToken);
+        var opened = await session.OpenMessageAsync(session.Messages[3].Key, TestContext.Current.CancellationToken);
 
-        Assert.Equal(MessageFactory.NumberedSubject(1), opened.Message.Subject);
+        Assert.Equal(MessageFactory.NumberedSubject(1), opened.Read(m => m.Subject));
         Assert.Equal(MailboxNoticeKind.ConnectionRestored, session.Notice?.Kind);
         Assert.Equal(new HashSet<string> { doomed }, session.PendingDeletions);
         await session.SignOutAsync(TestContext.Current.CancellationToken);

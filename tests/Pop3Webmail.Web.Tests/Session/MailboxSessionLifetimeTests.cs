@@ -17,7 +17,7 @@ public sealed class MailboxSessionLifetimeTests
         await using var harness = SessionHarness.ForDemo(demo);
         var session = harness.CreateSession();
         await session.SignInAsync(SessionHarness.Demo(), TestContext.Current.CancellationToken);
-        await session.DeleteAsync([MessageKeys.For(session.Messages[0])], TestContext.Current.CancellationToken);
+        await session.DeleteAsync([session.Messages[0].Key], TestContext.Current.CancellationToken);
         var handler = new MailboxCircuitHandler(session);
 
         await handler.OnCircuitClosedAsync(null!, TestContext.Current.CancellationToken);
@@ -90,7 +90,7 @@ public sealed class MailboxSessionLifetimeTests
         var wire = demo.Sessions.Single();
 
         harness.Time.Advance(TimeSpan.FromMinutes(2));
-        await session.OpenMessageAsync(MessageKeys.For(session.Messages[0]), TestContext.Current.CancellationToken);
+        await session.OpenMessageAsync(session.Messages[0].Key, TestContext.Current.CancellationToken);
         harness.Time.Advance(TimeSpan.FromMinutes(2)); // 4 min since sign-in, but only 2 of silence
         await session.KeepAliveCompletion.WaitAsync(Patience, TestContext.Current.CancellationToken);
         Assert.DoesNotContain("NOOP", wire.Commands);

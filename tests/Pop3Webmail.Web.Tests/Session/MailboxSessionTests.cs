@@ -56,8 +56,8 @@ public sealed class MailboxSessionTests
         await using var harness = SessionHarness.ForDemo(demo);
         var session = harness.CreateSession();
         await session.SignInAsync(SessionHarness.Demo(), TestContext.Current.CancellationToken);
-        var newest = MessageKeys.For(session.Messages[0]);
-        var oldest = MessageKeys.For(session.Messages[^1]);
+        var newest = session.Messages[0].Key;
+        var oldest = session.Messages[^1].Key;
 
         await session.DeleteAsync([newest, oldest], TestContext.Current.CancellationToken);
 
@@ -80,7 +80,7 @@ public sealed class MailboxSessionTests
         await using var harness = SessionHarness.ForDemo(demo);
         var session = harness.CreateSession();
         await session.SignInAsync(SessionHarness.Demo(), TestContext.Current.CancellationToken);
-        var keys = session.Messages.Select(MessageKeys.For).ToArray();
+        var keys = session.Messages.Select(m => m.Key).ToArray();
         await session.DeleteAsync([keys[0], keys[1]], TestContext.Current.CancellationToken);
 
         await session.UndoDeleteAsync(keys[0], TestContext.Current.CancellationToken);
@@ -100,7 +100,7 @@ public sealed class MailboxSessionTests
         await using var harness = SessionHarness.ForDemo(demo);
         var session = harness.CreateSession();
         await session.SignInAsync(SessionHarness.Demo(), TestContext.Current.CancellationToken);
-        await session.DeleteAsync(session.Messages.Select(MessageKeys.For).ToArray(), TestContext.Current.CancellationToken);
+        await session.DeleteAsync(session.Messages.Select(m => m.Key).ToArray(), TestContext.Current.CancellationToken);
 
         await session.UndoAllDeletionsAsync(TestContext.Current.CancellationToken);
         await session.SignOutAsync(TestContext.Current.CancellationToken);
@@ -119,7 +119,7 @@ public sealed class MailboxSessionTests
         await session.SignInAsync(SessionHarness.Demo(), TestContext.Current.CancellationToken);
         Assert.True(session.Account!.ReadOnly);
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => session.DeleteAsync([MessageKeys.For(session.Messages[0])], TestContext.Current.CancellationToken));
+        await Assert.ThrowsAsync<MailboxException>(() => session.DeleteAsync([session.Messages[0].Key], TestContext.Current.CancellationToken));
         await session.CheckForNewMailAsync(TestContext.Current.CancellationToken);
         await session.SignOutAsync(TestContext.Current.CancellationToken);
 
@@ -134,12 +134,12 @@ public sealed class MailboxSessionTests
         await using var harness = SessionHarness.ForDemo(demo);
         var session = harness.CreateSession();
         await session.SignInAsync(SessionHarness.Demo(), TestContext.Current.CancellationToken);
-        var key = MessageKeys.For(session.Messages[1]);
+        var key = session.Messages[1].Key;
         Assert.False(session.IsRead(key));
 
         var opened = await session.OpenMessageAsync(key, TestContext.Current.CancellationToken);
 
-        Assert.Equal(TestMailboxes.Subject(2), opened.Message.Subject);
+        Assert.Equal(TestMailboxes.Subject(2), opened.Read(m => m.Subject));
         Assert.False(opened.SpooledToDisk);
         Assert.True(session.IsRead(key));
         Assert.Contains("RETR 2", demo.Sessions.Single().Commands);
@@ -152,10 +152,10 @@ public sealed class MailboxSessionTests
         await using var harness = SessionHarness.ForDemo(demo);
         var session = harness.CreateSession();
         await session.SignInAsync(SessionHarness.Demo(), TestContext.Current.CancellationToken);
-        var key = MessageKeys.For(session.Messages[0]);
+        var key = session.Messages[0].Key;
         await session.DeleteAsync([key], TestContext.Current.CancellationToken);
 
-        await Assert.ThrowsAsync<MailboxMessageUnavailableException>(() => session.OpenMessageAsync(key, TestContext.Current.CancellationToken));
+        await Assert.ThrowsAsync<MailboxException>(() => session.OpenMessageAsync(key, TestContext.Current.CancellationToken));
     }
 
     [Fact]
@@ -165,7 +165,7 @@ public sealed class MailboxSessionTests
         await using var harness = SessionHarness.ForDemo(demo);
         var session = harness.CreateSession();
         await session.SignInAsync(SessionHarness.Demo(), TestContext.Current.CancellationToken);
-        var keys = session.Messages.Select(MessageKeys.For).ToArray();
+        var keys = session.Messages.Select(m => m.Key).ToArray();
         var gate = demo.Faults.HoldReplies("RETR");
 
         var open = session.OpenMessageAsync(keys[0], TestContext.Current.CancellationToken);
@@ -183,22 +183,25 @@ public sealed class MailboxSessionTests
     }
 
     [Fact]
-    public async Task LargeMessagesAreSpooledToATemporaryFileThatSignOutDeletes()
+    public async Task LargeMessagesAreSpooledToATemporaryFileDeletedWhenSignedOutAndNoLongerHeld()
     {
         await using var demo = TestMailboxes.Start(2, bodyBytes: 8000);
         await using var harness = SessionHarness.ForDemo(demo, new MailOptions { LargeMessageThreshold = 1024 });
         var session = harness.CreateSession();
         await session.SignInAsync(SessionHarness.Demo(), TestContext.Current.CancellationToken);
 
-        var opened = await session.OpenMessageAsync(MessageKeys.For(session.Messages[0]), TestContext.Current.CancellationToken);
+        var opened = await session.OpenMessageAsync(session.Messages[0].Key, TestContext.Current.CancellationToken);
         Assert.True(opened.SpooledToDisk);
         var spool = session.OpenedSpoolPath;
         Assert.NotNull(spool);
         Assert.True(File.Exists(spool));
-        Assert.Equal(TestMailboxes.Subject(2), opened.Message.Subject);
+        Assert.Equal(TestMailboxes.Subject(2), opened.Read(m => m.Subject));
 
         await session.SignOutAsync(TestContext.Current.CancellationToken);
 
+        // The page still shows the message: its hold keeps the file until it lets go.
+        Assert.True(File.Exists(spool));
+        opened.Dispose();
         Assert.False(File.Exists(spool));
     }
 
@@ -231,7 +234,7 @@ public sealed class MailboxSessionTests
         await using var harness = SessionHarness.ForDemo(demo);
         var session = harness.CreateSession();
         await session.SignInAsync(SessionHarness.Demo(), TestContext.Current.CancellationToken);
-        var doomed = MessageKeys.For(session.Messages[2]);
+        var doomed = session.Messages[2].Key;
         await session.DeleteAsync([doomed], TestContext.Current.CancellationToken);
         demo.Deliver(DemoPop3Server.DemoUserName, TestMailboxes.Numbered(4));
 
@@ -258,8 +261,8 @@ public sealed class MailboxSessionTests
         await using var harness = SessionHarness.ForDemo(demo);
         var session = harness.CreateSession();
         await session.SignInAsync(SessionHarness.Demo(), TestContext.Current.CancellationToken);
-        var pending = MessageKeys.For(session.Messages[0]); // message 4
-        var toOpen = MessageKeys.For(session.Messages[1]); // message 3
+        var pending = session.Messages[0].Key; // message 4
+        var toOpen = session.Messages[1].Key; // message 3
         await session.DeleteAsync([pending], TestContext.Current.CancellationToken);
 
         // Meanwhile another client removed message 1: every number above it moves down by one.
@@ -279,7 +282,7 @@ public sealed class MailboxSessionTests
 
         var opened = await session.OpenMessageAsync(toOpen, TestContext.Current.CancellationToken);
 
-        Assert.Equal(TestMailboxes.Subject(3), opened.Message.Subject);
+        Assert.Equal(TestMailboxes.Subject(3), opened.Read(m => m.Subject));
         var reconnected = demo.Sessions.Last(s => s.UserName is not null);
         Assert.Contains("DELE 3", reconnected.Commands); // message 4 is number 3 now
         Assert.Contains("RETR 2", reconnected.Commands);
@@ -309,9 +312,9 @@ public sealed class MailboxSessionTests
             }
         };
 
-        var opened = await session.OpenMessageAsync(MessageKeys.For(session.Messages[0]), TestContext.Current.CancellationToken);
+        var opened = await session.OpenMessageAsync(session.Messages[0].Key, TestContext.Current.CancellationToken);
 
-        Assert.Equal(TestMailboxes.Subject(2), opened.Message.Subject);
+        Assert.Equal(TestMailboxes.Subject(2), opened.Read(m => m.Subject));
         Assert.Equal(MailboxNoticeKind.ConnectionRestored, session.Notice?.Kind);
         Assert.Equal(2, demo.Sessions.Count(s => s.UserName is not null));
     }
@@ -323,10 +326,10 @@ public sealed class MailboxSessionTests
         await using var harness = SessionHarness.ForDemo(demo);
         var session = harness.CreateSession();
         await session.SignInAsync(SessionHarness.Demo(), TestContext.Current.CancellationToken);
-        var key = MessageKeys.For(session.Messages[0]);
+        var key = session.Messages[0].Key;
         await demo.DisposeAsync();
 
-        await Assert.ThrowsAsync<MailboxConnectionLostException>(() => session.OpenMessageAsync(key, TestContext.Current.CancellationToken));
+        await Assert.ThrowsAsync<MailboxException>(() => session.OpenMessageAsync(key, TestContext.Current.CancellationToken));
 
         Assert.Equal(MailboxSessionStatus.ConnectionLost, session.Status);
         Assert.NotNull(session.Account);

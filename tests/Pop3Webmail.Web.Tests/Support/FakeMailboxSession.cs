@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using MimeKit;
-using Pop3Webmail.Pop3;
 using Pop3Webmail.Web.Session;
 
 namespace Pop3Webmail.Web.Tests.Support;
@@ -23,11 +22,11 @@ internal sealed class FakeMailboxSession : IMailboxSession
 
     public MailboxNotice? Notice { get; set; }
 
-    public IReadOnlyList<Pop3MessageSummary> Messages { get; set; } = [];
+    public IReadOnlyList<InboxItem> Messages { get; set; } = [];
 
     public InboxProgress Progress { get; set; }
 
-    public Pop3Statistics Statistics { get; set; }
+    public MailboxStatistics Statistics { get; set; }
 
     public ImmutableHashSet<string> Pending { get; set; } = ImmutableHashSet.Create<string>(StringComparer.Ordinal);
 
@@ -47,11 +46,9 @@ internal sealed class FakeMailboxSession : IMailboxSession
 
     public Exception? NextFailure { get; set; }
 
-    public static Pop3MessageSummary Summary(int number, string subject, string from = "Alice Example", long size = 2048, DateTimeOffset? date = null, bool attachments = false) => new()
+    public static InboxItem Summary(int number, string subject, string from = "Alice Example", long size = 2048, DateTimeOffset? date = null, bool attachments = false) =>
+        new("uid-" + number.ToString(System.Globalization.CultureInfo.InvariantCulture), size)
     {
-        MessageNumber = number,
-        Size = size,
-        Uid = "uid-" + number.ToString(System.Globalization.CultureInfo.InvariantCulture),
         From = from,
         FromAddress = from.Replace(' ', '.').ToLowerInvariant() + "@example.test",
         Subject = subject,
@@ -59,13 +56,13 @@ internal sealed class FakeMailboxSession : IMailboxSession
         HasAttachments = attachments,
     };
 
-    public void SignedIn(bool readOnly = false, params Pop3MessageSummary[] newestFirst)
+    public void SignedIn(bool readOnly = false, params InboxItem[] newestFirst)
     {
         Account = new MailboxAccount("alice", "Test", "Test server", readOnly);
         Status = MailboxSessionStatus.Ready;
         Messages = newestFirst;
         Progress = new InboxProgress(newestFirst.Length, newestFirst.Length);
-        Statistics = new Pop3Statistics(newestFirst.Length, newestFirst.Sum(m => m.Size));
+        Statistics = new MailboxStatistics(newestFirst.Length, newestFirst.Sum(m => m.Size));
     }
 
     public void Raise() => Changed?.Invoke(this, EventArgs.Empty);
@@ -126,11 +123,17 @@ internal sealed class FakeMailboxSession : IMailboxSession
             return await Open(key);
         }
 
-        var summary = Messages.First(m => MessageKeys.For(m) == key);
-        using var source = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(MessageSources[key]));
-        var opened = new OpenedMessage(key, summary, await MimeMessage.LoadAsync(source, cancellationToken), SpooledToDisk: false);
+        return await Opened(key, MessageSources[key], cancellationToken);
+    }
+
+    /// <summary>A hold on <paramref name="source"/> parsed as the message <paramref name="key"/> of this inbox (the fake's own cache reference is let go at once).</summary>
+    public async Task<OpenedMessage> Opened(string key, string source, CancellationToken cancellationToken = default)
+    {
+        var item = Messages.First(m => m.Key == key);
+        using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(source));
+        using var content = new OpenedMessageContent(key, item, await MimeMessage.LoadAsync(stream, cancellationToken), spool: null);
         SetRead(key, true);
-        return opened;
+        return content.TryHold()!;
     }
 
     public string CreateDownloadLink(DownloadTarget target)

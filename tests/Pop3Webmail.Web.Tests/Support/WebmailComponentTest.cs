@@ -45,7 +45,7 @@ public abstract class WebmailComponentTest : BunitContext
     /// <summary>Replaces the Mail options; call before the first render (they are read once, like configuration).</summary>
     internal void Configure(MailOptions options) => _options = options;
 
-    internal void SignIn(bool readOnly = false, params Pop3.Pop3MessageSummary[] newestFirst)
+    internal void SignIn(bool readOnly = false, params InboxItem[] newestFirst)
     {
         Session.SignedIn(readOnly, newestFirst);
         Authorization.SetAuthorized(Session.Account!.UserName);

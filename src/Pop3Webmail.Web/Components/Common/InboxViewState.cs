@@ -1,5 +1,4 @@
 using System.Globalization;
-using Pop3Webmail.Pop3;
 using Pop3Webmail.Web.Session;
 
 namespace Pop3Webmail.Web.Components.Common;
@@ -21,11 +20,11 @@ public enum InboxSortColumn
 /// </summary>
 public sealed class InboxViewState
 {
-    private IReadOnlyList<Pop3MessageSummary>? _source;
+    private IReadOnlyList<InboxItem>? _source;
     private string _appliedFilter = string.Empty;
     private InboxSortColumn _appliedColumn;
     private bool _appliedDescending;
-    private List<Pop3MessageSummary> _view = [];
+    private List<InboxItem> _view = [];
     private Dictionary<string, int> _positions = new(StringComparer.Ordinal);
 
     public string Filter { get; set; } = string.Empty;
@@ -58,7 +57,7 @@ public sealed class InboxViewState
     }
 
     /// <summary>The filtered, sorted view of <paramref name="messages"/> (newest-first server order); cached until something changes.</summary>
-    public List<Pop3MessageSummary> Apply(IReadOnlyList<Pop3MessageSummary> messages)
+    public List<InboxItem> Apply(IReadOnlyList<InboxItem> messages)
     {
         ArgumentNullException.ThrowIfNull(messages);
         var filter = Filter.Trim();
@@ -67,7 +66,7 @@ public sealed class InboxViewState
             return _view;
         }
 
-        IEnumerable<Pop3MessageSummary> query = messages;
+        IEnumerable<InboxItem> query = messages;
         if (filter.Length > 0)
         {
             query = query.Where(m => Contains(m.From, filter) || Contains(m.FromAddress, filter) || Contains(m.Subject, filter));
@@ -76,9 +75,9 @@ public sealed class InboxViewState
         // Index in server order breaks ties, so equal keys keep newest first and the order is stable.
         var indexed = query.Select((m, i) => (Message: m, Index: i)).ToList();
         var compare = CultureInfo.CurrentCulture.CompareInfo;
-        Comparison<(Pop3MessageSummary Message, int Index)> comparison = SortColumn switch
+        Comparison<(InboxItem Message, int Index)> comparison = SortColumn switch
         {
-            InboxSortColumn.From => (a, b) => compare.Compare(DisplayFrom(a.Message), DisplayFrom(b.Message), CompareOptions.IgnoreCase),
+            InboxSortColumn.From => (a, b) => compare.Compare(a.Message.DisplayFrom, b.Message.DisplayFrom, CompareOptions.IgnoreCase),
             InboxSortColumn.Subject => (a, b) => compare.Compare(a.Message.Subject, b.Message.Subject, CompareOptions.IgnoreCase),
             InboxSortColumn.Date => (a, b) => Nullable.Compare(a.Message.Date, b.Message.Date),
             InboxSortColumn.Size => (a, b) => a.Message.Size.CompareTo(b.Message.Size),
@@ -99,7 +98,7 @@ public sealed class InboxViewState
         _positions = new Dictionary<string, int>(_view.Count, StringComparer.Ordinal);
         for (var i = 0; i < _view.Count; i++)
         {
-            _positions[MessageKeys.For(_view[i])] = i;
+            _positions[_view[i].Key] = i;
         }
 
         _source = messages;
@@ -113,7 +112,7 @@ public sealed class InboxViewState
     public int IndexOf(string? key) => key is not null && _positions.TryGetValue(key, out var index) ? index : -1;
 
     /// <summary>The message <paramref name="offset"/> rows away from <paramref name="key"/> in the current view.</summary>
-    public Pop3MessageSummary? Neighbour(string key, int offset)
+    public InboxItem? Neighbour(string key, int offset)
     {
         var index = IndexOf(key);
         if (index < 0)
@@ -125,11 +124,6 @@ public sealed class InboxViewState
         return target >= 0 && target < _view.Count ? _view[target] : null;
     }
 
-    public static string DisplayFrom(Pop3MessageSummary message)
-    {
-        ArgumentNullException.ThrowIfNull(message);
-        return message.From.Length > 0 ? message.From : message.FromAddress;
-    }
 
     private static bool Contains(string value, string filter) =>
         CultureInfo.CurrentCulture.CompareInfo.IndexOf(value, filter, CompareOptions.IgnoreCase) >= 0;

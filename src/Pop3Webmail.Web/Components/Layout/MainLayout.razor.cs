@@ -18,8 +18,9 @@ public sealed partial class MainLayout
 
     private bool _signingOut;
 
-    [Inject]
-    private IMailboxSession Session { get; set; } = default!;
+    /// <summary>The page; a layout needs nothing more than this parameter (the router fills it).</summary>
+    [Parameter]
+    public RenderFragment? Body { get; set; }
 
     [Inject]
     private IdleSignOutMonitor Idle { get; set; } = default!;
@@ -29,10 +30,6 @@ public sealed partial class MainLayout
 
     [Inject]
     private IStringLocalizer<MainLayout> L { get; set; } = default!;
-
-    public void Dispose() => Session.Changed -= OnSessionChanged;
-
-    protected override void OnInitialized() => Session.Changed += OnSessionChanged;
 
     private void RecordActivity() => Idle.RecordActivity();
 
@@ -50,6 +47,4 @@ public sealed partial class MainLayout
 
         Navigation.NavigateTo("login");
     }
-
-    private void OnSessionChanged(object? sender, EventArgs e) => _ = InvokeAsync(StateHasChanged);
 }

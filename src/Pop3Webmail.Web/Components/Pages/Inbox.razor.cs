@@ -3,20 +3,15 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;
 using Microsoft.Extensions.Localization;
 using Microsoft.JSInterop;
-using Pop3Webmail.Pop3;
 using Pop3Webmail.Web.Components.Common;
 using Pop3Webmail.Web.Session;
 
 namespace Pop3Webmail.Web.Components.Pages;
 
-public sealed partial class Inbox : IDisposable
+public sealed partial class Inbox
 {
     private ElementReference _list;
-    private bool _busy;
     private string? _error;
-
-    [Inject]
-    private IMailboxSession Session { get; set; } = default!;
 
     [Inject]
     private InboxViewState View { get; set; } = default!;
@@ -38,13 +33,13 @@ public sealed partial class Inbox : IDisposable
 
     private bool ReadOnly => Session.Account?.ReadOnly ?? true;
 
-    private List<Pop3MessageSummary> Rows => View.Apply(Session.Messages);
+    private List<InboxItem> Rows => View.Apply(Session.Messages);
 
     private DateTimeOffset Now => Time.GetUtcNow();
 
     private double ProgressPercent => Session.Progress.Total == 0 ? 0 : 100.0 * Session.Progress.Loaded / Session.Progress.Total;
 
-    private bool AllChecked => Rows.Count > 0 && Rows.All(m => View.Checked.Contains(MessageKeys.For(m)) || Session.PendingDeletions.Contains(MessageKeys.For(m)));
+    private bool AllChecked => Rows.Count > 0 && Rows.All(m => View.Checked.Contains(m.Key) || Session.PendingDeletions.Contains(m.Key));
 
     private Dictionary<string, object?> FilterAttributes => new() { ["aria-label"] = L["Filter"].Value, ["autocomplete"] = "off" };
 
@@ -63,10 +58,6 @@ public sealed partial class Inbox : IDisposable
             notice.LostDeletions > 0 ? L["NoticeLostDeletions", notice.LostDeletions].Value : null,
         }.Where(s => s is not null));
 
-    public void Dispose() => Session.Changed -= OnSessionChanged;
-
-    protected override void OnInitialized() => Session.Changed += OnSessionChanged;
-
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
         if (firstRender)
@@ -75,8 +66,6 @@ public sealed partial class Inbox : IDisposable
             StateHasChanged();
         }
     }
-
-    private void OnSessionChanged(object? sender, EventArgs e) => _ = InvokeAsync(StateHasChanged);
 
     private void OnFilterChanged(string? value)
     {
@@ -101,10 +90,9 @@ public sealed partial class Inbox : IDisposable
         {
             foreach (var message in Rows)
             {
-                var key = MessageKeys.For(message);
-                if (!Session.PendingDeletions.Contains(key))
+                if (!Session.PendingDeletions.Contains(message.Key))
                 {
-                    View.Checked.Add(key);
+                    View.Checked.Add(message.Key);
                 }
             }
         }
@@ -117,11 +105,10 @@ public sealed partial class Inbox : IDisposable
         + (View.Highlighted == key ? " highlighted" : string.Empty)
         + (View.Checked.Contains(key) ? " checked" : string.Empty);
 
-    private void Open(Pop3MessageSummary message)
+    private void Open(InboxItem message)
     {
-        var key = MessageKeys.For(message);
-        View.Highlighted = key;
-        Navigation.NavigateTo("message?id=" + Uri.EscapeDataString(key));
+        View.Highlighted = message.Key;
+        Navigation.NavigateTo("message?id=" + Uri.EscapeDataString(message.Key));
     }
 
     private Task DeleteCheckedAsync() => DeleteAsync([.. View.Checked]);
@@ -173,17 +160,16 @@ public sealed partial class Inbox : IDisposable
             case "ArrowUp" or "k":
                 await MoveAsync(rows, -1);
                 break;
-            case "Enter" when Current(rows) is { } message:
+            case "Enter" when Current(View, rows) is { } message:
                 Open(message);
                 break;
             case "Delete" when View.Checked.Count > 0:
                 await DeleteCheckedAsync();
                 break;
-            case "Delete" when Current(rows) is { } message:
-                var key = MessageKeys.For(message);
-                if (!Session.PendingDeletions.Contains(key))
+            case "Delete" when Current(View, rows) is { } message:
+                if (!Session.PendingDeletions.Contains(message.Key))
                 {
-                    await DeleteAsync([key]);
+                    await DeleteAsync([message.Key]);
                     await MoveAsync(rows, +1);
                 }
 
@@ -194,11 +180,11 @@ public sealed partial class Inbox : IDisposable
         }
     }
 
-    private async Task UndoFromKeyboardAsync(List<Pop3MessageSummary> rows)
+    private async Task UndoFromKeyboardAsync(List<InboxItem> rows)
     {
-        if (Current(rows) is { } current && Session.PendingDeletions.Contains(MessageKeys.For(current)))
+        if (Current(View, rows) is { } current && Session.PendingDeletions.Contains(current.Key))
         {
-            await UndoAsync(MessageKeys.For(current));
+            await UndoAsync(current.Key);
             return;
         }
 
@@ -213,17 +199,17 @@ public sealed partial class Inbox : IDisposable
         }
     }
 
-    private Pop3MessageSummary? Current(List<Pop3MessageSummary> rows)
+    private static InboxItem? Current(InboxViewState view, List<InboxItem> rows)
     {
-        var index = View.IndexOf(View.Highlighted);
+        var index = view.IndexOf(view.Highlighted);
         return index >= 0 ? rows[index] : null;
     }
 
-    private async Task MoveAsync(List<Pop3MessageSummary> rows, int offset)
+    private async Task MoveAsync(List<InboxItem> rows, int offset)
     {
         var index = View.IndexOf(View.Highlighted);
         index = index < 0 ? 0 : Math.Clamp(index + offset, 0, rows.Count - 1);
-        View.Highlighted = MessageKeys.For(rows[index]);
+        View.Highlighted = rows[index].Key;
         StateHasChanged();
         try
         {
@@ -238,27 +224,13 @@ public sealed partial class Inbox : IDisposable
 
     private async Task RunAsync(Func<Task> action)
     {
-        _busy = true;
         _error = null;
-        try
+        _error = await TryRunAsync(action) switch
         {
-            await action();
-        }
-        catch (MailboxConnectionLostException)
-        {
-            _error = L["ErrorConnectionLost"];
-        }
-        catch (Pop3CommandException)
-        {
-            _error = L["ErrorServerRefused"];
-        }
-        catch (InvalidOperationException) when (Session.Account is null)
-        {
-            // Signed out meanwhile (idle, another tab); the router takes the user to the login page.
-        }
-        finally
-        {
-            _busy = false;
-        }
+            null => null,
+            { Kind: MailboxErrorKind.NotSignedIn } => null, // signed out meanwhile (idle, another tab): the router shows the login page
+            { Kind: MailboxErrorKind.ServerRefused or MailboxErrorKind.MessageUnavailable } => L["ErrorServerRefused"].Value,
+            _ => L["ErrorConnectionLost"].Value,
+        };
     }
 }

@@ -2,14 +2,13 @@ using System.Text;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Localization;
 using Microsoft.JSInterop;
-using Pop3Webmail.Pop3;
 using Pop3Webmail.Web.Components.Common;
 using Pop3Webmail.Web.Mail;
 using Pop3Webmail.Web.Session;
 
 namespace Pop3Webmail.Web.Components.Pages;
 
-public sealed partial class Message : IDisposable
+public sealed partial class Message
 {
     /// <summary>The source view shows at most this much; the full message is a download away.</summary>
     internal const int MaxSourceBytes = 512 * 1024;
@@ -20,13 +19,9 @@ public sealed partial class Message : IDisposable
     private string? _error;
     private string? _source;
     private bool _sourceTruncated;
-    private bool _busy;
 
     [SupplyParameterFromQuery(Name = "id")]
     public string? Id { get; set; }
-
-    [Inject]
-    private IMailboxSession Session { get; set; } = default!;
 
     [Inject]
     private MessageRenderer Renderer { get; set; } = default!;
@@ -50,13 +45,9 @@ public sealed partial class Message : IDisposable
 
     private bool IsPending => Id is not null && Session.PendingDeletions.Contains(Id);
 
-    private Pop3MessageSummary? Previous => Id is null ? null : Neighbour(-1);
+    private InboxItem? Previous => Id is null ? null : Neighbour(-1);
 
-    private Pop3MessageSummary? Next => Id is null ? null : Neighbour(+1);
-
-    public void Dispose() => Session.Changed -= OnSessionChanged;
-
-    protected override void OnInitialized() => Session.Changed += OnSessionChanged;
+    private InboxItem? Next => Id is null ? null : Neighbour(+1);
 
     protected override async Task OnParametersSetAsync()
     {
@@ -78,6 +69,7 @@ public sealed partial class Message : IDisposable
     private async Task LoadAsync()
     {
         _loadedId = Id;
+        _opened?.Dispose();
         _opened = null;
         _view = null;
         _error = null;
@@ -89,26 +81,24 @@ public sealed partial class Message : IDisposable
         }
 
         View.Highlighted = Id;
-        try
+        var id = Id;
+        var failure = await TryRunAsync(async () =>
         {
-            _opened = await Session.OpenMessageAsync(Id);
-            _view = Renderer.Render(_opened.Message);
-        }
-        catch (MailboxMessageUnavailableException)
-        {
-            _error = L["NotFound"];
-        }
-        catch (MailboxConnectionLostException)
-        {
-            _error = L["ConnectionLost"];
-        }
-        catch (InvalidOperationException) when (Session.Account is null)
-        {
-            // Signed out meanwhile; the router sends the user to the login page.
-        }
+            var opened = await Session.OpenMessageAsync(id);
+            if (id != _loadedId)
+            {
+                // The user moved on while this one was loading.
+                opened.Dispose();
+                return;
+            }
+
+            _opened = opened;
+            _view = opened.Read(message => Renderer.Render(message));
+        });
+        _error = failure is null ? null : Describe(failure);
     }
 
-    private Pop3MessageSummary? Neighbour(int offset)
+    private InboxItem? Neighbour(int offset)
     {
         View.Apply(Session.Messages);
         return View.Neighbour(Id!, offset);
@@ -118,7 +108,7 @@ public sealed partial class Message : IDisposable
     {
         if (Neighbour(offset) is { } target)
         {
-            Navigation.NavigateTo("message?id=" + Uri.EscapeDataString(MessageKeys.For(target)));
+            Navigation.NavigateTo("message?id=" + Uri.EscapeDataString(target.Key));
         }
 
         return Task.CompletedTask;
@@ -135,7 +125,7 @@ public sealed partial class Message : IDisposable
         if (await RunAsync(() => Session.DeleteAsync([id])))
         {
             View.RecentlyDeleted.Push(id);
-            Navigation.NavigateTo(next is null ? "inbox" : "message?id=" + Uri.EscapeDataString(MessageKeys.For(next)));
+            Navigation.NavigateTo(next is null ? "inbox" : "message?id=" + Uri.EscapeDataString(next.Key));
         }
     }
 
@@ -151,7 +141,7 @@ public sealed partial class Message : IDisposable
     {
         if (_opened is not null)
         {
-            _view = Renderer.Render(_opened.Message, showRemoteContent: true);
+            _view = _opened.Read(message => Renderer.Render(message, showRemoteContent: true));
         }
     }
 
@@ -165,7 +155,11 @@ public sealed partial class Message : IDisposable
 
         using var buffer = new MemoryStream();
         var limited = new LimitedWriteStream(buffer, MaxSourceBytes);
-        await _opened.Message.WriteToAsync(limited);
+        await _opened.ReadAsync(async (message, ct) =>
+        {
+            await message.WriteToAsync(limited, ct);
+            return true;
+        });
         _sourceTruncated = limited.Truncated;
 
         // Raw mail is mostly ASCII; UTF-8 shows the modern rest, and bad bytes become U+FFFD instead of failing.
@@ -201,29 +195,33 @@ public sealed partial class Message : IDisposable
     /// <summary>Runs a session command; false (with the error shown) when it failed.</summary>
     private async Task<bool> RunAsync(Func<Task> action)
     {
-        _busy = true;
-        try
+        var failure = await TryRunAsync(action);
+        if (failure is not null)
         {
-            await action();
-            return true;
-        }
-        catch (MailboxConnectionLostException)
-        {
-            _error = L["ConnectionLost"];
-        }
-        catch (Pop3CommandException)
-        {
-            _error = L["ServerRefused"];
-        }
-        finally
-        {
-            _busy = false;
+            _error = Describe(failure);
         }
 
-        return false;
+        return failure is null;
     }
 
-    private void OnSessionChanged(object? sender, EventArgs e) => _ = InvokeAsync(StateHasChanged);
+    private string? Describe(MailboxException failure) => failure.Kind switch
+    {
+        MailboxErrorKind.NotSignedIn => null, // signed out meanwhile: the router sends the user to the login page
+        MailboxErrorKind.MessageUnavailable => L["NotFound"].Value,
+        MailboxErrorKind.ServerRefused => L["ServerRefused"].Value,
+        _ => L["ConnectionLost"].Value,
+    };
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _opened?.Dispose();
+            _opened = null;
+        }
+
+        base.Dispose(disposing);
+    }
 
     /// <summary>Stops copying after a limit, remembering that it did; for a bounded preview of a large message.</summary>
     private sealed class LimitedWriteStream(Stream inner, long limit) : Stream

@@ -1,7 +1,6 @@
 using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
-using Pop3Webmail.Pop3;
 using Pop3Webmail.Web.Components.Pages;
 using Pop3Webmail.Web.Session;
 using Pop3Webmail.Web.Tests.Mail;
@@ -11,7 +10,7 @@ namespace Pop3Webmail.Web.Tests.Components.Pages;
 
 public sealed class InboxTests : WebmailComponentTest
 {
-    private static readonly Pop3MessageSummary[] ThreeMessages =
+    private static readonly InboxItem[] ThreeMessages =
     [
         FakeMailboxSession.Summary(3, "Budget 2026", from: "Carol", size: 300, attachments: true),
         FakeMailboxSession.Summary(2, "Agenda", from: "Bob", size: 9000),
@@ -252,7 +251,7 @@ public sealed class InboxTests : WebmailComponentTest
         using var culture = new CultureScope("en");
         SignIn(false, ThreeMessages);
         var cut = Render<Inbox>();
-        Session.NextFailure = new MailboxConnectionLostException();
+        Session.NextFailure = new MailboxException(MailboxErrorKind.ConnectionLost);
 
         cut.FindAll(".inbox-delete")[0].Click();
 

@@ -1,7 +1,6 @@
 using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
-using Pop3Webmail.Pop3;
 using Pop3Webmail.Web.Components.Pages;
 using Pop3Webmail.Web.Session;
 using Pop3Webmail.Web.Tests.Mail;
@@ -11,7 +10,7 @@ namespace Pop3Webmail.Web.Tests.Components.Pages;
 
 public sealed class MessageTests : WebmailComponentTest
 {
-    private static readonly Pop3MessageSummary[] Messages =
+    private static readonly InboxItem[] Messages =
     [
         FakeMailboxSession.Summary(3, "Third"),
         FakeMailboxSession.Summary(2, "Quarterly report", attachments: true),
@@ -22,7 +21,7 @@ public sealed class MessageTests : WebmailComponentTest
     {
         foreach (var summary in Messages)
         {
-            Session.MessageSources[MessageKeys.For(summary)] =
+            Session.MessageSources[summary.Key] =
                 "From: Alice Example <alice@example.test>\r\nTo: Bob <bob@example.test>\r\nCc: Carol <carol@example.test>\r\n"
                 + "Subject: " + summary.Subject + "\r\nDate: Mon, 02 Feb 2026 10:00:00 +0000\r\nMIME-Version: 1.0\r\n"
                 + "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
@@ -61,7 +60,7 @@ public sealed class MessageTests : WebmailComponentTest
         var cut = RenderMessage("uid-2");
 
         Assert.Contains("Loading the message", cut.Find(".message-loading").TextContent, StringComparison.Ordinal);
-        pending.SetException(new MailboxMessageUnavailableException());
+        pending.SetException(new MailboxException(MailboxErrorKind.MessageUnavailable));
         cut.WaitForAssertion(() => Assert.Equal("This message is no longer available.", cut.Find(".message-error span").TextContent));
     }
 
@@ -71,7 +70,7 @@ public sealed class MessageTests : WebmailComponentTest
         using var culture = new CultureScope("en");
         SignIn(false, Messages);
         Session.Status = MailboxSessionStatus.ConnectionLost;
-        Session.Open = _ => Task.FromException<OpenedMessage>(new MailboxConnectionLostException());
+        Session.Open = _ => Task.FromException<OpenedMessage>(new MailboxException(MailboxErrorKind.ConnectionLost));
 
         var cut = RenderMessage("uid-2");
         Assert.Equal("The connection to the mail server was lost.", cut.Find(".message-error span").TextContent);
@@ -102,7 +101,7 @@ public sealed class MessageTests : WebmailComponentTest
         SignIn(false, Messages);
         var navigation = Services.GetRequiredService<NavigationManager>();
         var cut = RenderMessage("uid-2");
-        Session.NextFailure = new MailboxConnectionLostException();
+        Session.NextFailure = new MailboxException(MailboxErrorKind.ConnectionLost);
 
         cut.Find(".message-delete").Click();
 
@@ -116,7 +115,7 @@ public sealed class MessageTests : WebmailComponentTest
         using var culture = new CultureScope("en");
         SignIn(false, Messages);
         Session.Pending = Session.Pending.Add("uid-2");
-        Session.Open = key => Task.FromResult(new OpenedMessage(key, Messages[1], MimeKit.MimeMessage.Load(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(Session.MessageSources[key]))), false));
+        Session.Open = key => Session.Opened(key, Session.MessageSources[key]);
 
         var cut = RenderMessage("uid-2");
 
