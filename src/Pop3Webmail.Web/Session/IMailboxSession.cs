@@ -35,6 +35,9 @@ public interface IMailboxSession
 
     bool IsRead(string key);
 
+    /// <summary>True for a message that arrived since the user's previous visit (remembered on the server side).</summary>
+    bool IsNew(string key);
+
     Task<SignInResult> SignInAsync(SignInRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>Ends the session with QUIT, which commits pending deletions (RFC 1939 §6).</summary>
@@ -64,4 +67,10 @@ public interface IMailboxSession
     string CreateDownloadLink(DownloadTarget target);
 
     void DismissNotice();
+
+    /// <summary>
+    /// An unexpected error reached the page's error boundary. Should the circuit end now, the end is abnormal: the
+    /// session lets go with RSET before QUIT, so nothing the user could still undo is committed.
+    /// </summary>
+    void ReportUnexpectedError();
 }

@@ -18,6 +18,12 @@ public enum SignOutReason
     IdleTimeout,
     TakenOver,
     ApplicationStopping,
+
+    /// <summary>The app was restarted (or this tab's session lived on another instance that went away).</summary>
+    ServerRestarted,
+
+    /// <summary>An unexpected error ended the page; pending deletions were kept (RSET before QUIT).</summary>
+    UnexpectedError,
 }
 
 /// <summary>What a failed sign-in tells the user. Each maps to one safe, localized sentence; no server text is shown.</summary>
@@ -51,8 +57,12 @@ public sealed record SignInResult(SignInError Error, TimeSpan? RetryAfter = null
     public bool Succeeded => Error == SignInError.None;
 }
 
-/// <summary>How the last session ended, kept after sign-out so the login page can say it.</summary>
-public sealed record SignOutInfo(SignOutReason Reason, int DeletedCount, bool DeletionsFailed);
+/// <summary>
+/// How the last session ended, kept after sign-out so the login page can say it: how many marked messages were
+/// deleted, whether the deletion failed, and how many marked messages were kept because the end was not the user's
+/// choice (the server restarted, an unexpected error).
+/// </summary>
+public sealed record SignOutInfo(SignOutReason Reason, int DeletedCount, bool DeletionsFailed, int DeletionsKept = 0);
 
 public enum MailboxNoticeKind
 {
@@ -61,6 +71,9 @@ public enum MailboxNoticeKind
 
     /// <summary>"Check for new mail" finished.</summary>
     MailChecked,
+
+    /// <summary>A download could not be delivered (the message is gone, the server is unreachable); nothing changed.</summary>
+    DownloadFailed,
 }
 
 /// <summary>

@@ -68,6 +68,7 @@ public sealed partial class MailboxSession : IMailboxSession, IAsyncDisposable
     private InboxProgress _progress;
     private MailboxStatistics _statistics;
 
+    private volatile bool _unexpectedError;
     private bool _active;
     private bool _disposed;
     private Task? _ending;
@@ -134,6 +135,10 @@ public sealed partial class MailboxSession : IMailboxSession, IAsyncDisposable
 
     public bool IsRead(string key) => Volatile.Read(ref _read).Contains(key);
 
+    public bool IsNew(string key) => false;
+
+    public void ReportUnexpectedError() => _unexpectedError = true;
+
     public void SetRead(string key, bool read)
     {
         ArgumentNullException.ThrowIfNull(key);
@@ -191,6 +196,11 @@ public sealed partial class MailboxSession : IMailboxSession, IAsyncDisposable
             if (!_active)
             {
                 return Task.CompletedTask;
+            }
+
+            if (_unexpectedError && reason == SignOutReason.CircuitClosed)
+            {
+                reason = SignOutReason.UnexpectedError;
             }
 
             return _ending ??= EndCoreAsync(reason);
@@ -506,6 +516,7 @@ public sealed partial class MailboxSession : IMailboxSession, IAsyncDisposable
         // Wait for the command in flight (a background round is milliseconds); a stuck one is cut off.
         var haveWire = await _wire.WaitAsync(EndBudget);
         var deleted = 0;
+        var kept = 0;
         var failed = false;
         try
         {
@@ -519,6 +530,14 @@ public sealed partial class MailboxSession : IMailboxSession, IAsyncDisposable
                     {
                         // The deletions were promised for sign-out: reconnect once to commit them.
                         client = await ReconnectCoreAsync(MailboxNoticeKind.ConnectionRestored, budget.Token);
+                    }
+
+                    if (haveWire && reason is SignOutReason.UnexpectedError or SignOutReason.ApplicationStopping && deleted > 0)
+                    {
+                        // Not the user's choice: keep what they could still undo (RFC 1939 §5 RSET), then let go.
+                        await client.ResetAsync(budget.Token);
+                        kept = deleted;
+                        deleted = 0;
                     }
 
                     if (haveWire)
@@ -546,7 +565,7 @@ public sealed partial class MailboxSession : IMailboxSession, IAsyncDisposable
             }
 
             ForgetSession();
-            _lastSignOut = new SignOutInfo(reason, failed ? 0 : deleted, failed);
+            _lastSignOut = new SignOutInfo(reason, failed ? 0 : deleted, failed, kept);
             LogSignedOut(reason, failed ? 0 : deleted);
         }
         finally

@@ -67,7 +67,15 @@ internal sealed class FakeMailboxSession : IMailboxSession
 
     public void Raise() => Changed?.Invoke(this, EventArgs.Empty);
 
+    public HashSet<string> New { get; } = new(StringComparer.Ordinal);
+
+    public bool UnexpectedErrorReported { get; private set; }
+
     public bool IsRead(string key) => _read.Contains(key);
+
+    public bool IsNew(string key) => New.Contains(key);
+
+    public void ReportUnexpectedError() => UnexpectedErrorReported = true;
 
     public void SetRead(string key, bool read)
     {
