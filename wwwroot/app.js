@@ -16,6 +16,28 @@ window.pop3webmail = {
     } else {
       rows.scrollTop = Math.max(0, index * 40 - rows.clientHeight / 2);
     }
+  },
+
+  // A random id for this tab, kept in session storage: it survives a reload of the tab and dies with it. The server
+  // keeps a tab's resume handle under it (in an HttpOnly cookie), so a reload takes the tab's own visit back.
+  tabId: function () {
+    let id = null;
+    try { id = sessionStorage.getItem('p3w-tab'); } catch { return null; }
+    if (!id) {
+      const bytes = new Uint8Array(16);
+      crypto.getRandomValues(bytes);
+      id = Array.prototype.map.call(bytes, function (b) { return b.toString(16).padStart(2, '0'); }).join('');
+      try { sessionStorage.setItem('p3w-tab', id); } catch { return null; }
+    }
+    return id;
+  },
+
+  // Exchanges a one-time ticket for this tab's entry in the HttpOnly resume cookie (a circuit cannot set cookies).
+  bindTab: async function (url) {
+    const tab = window.pop3webmail.tabId();
+    if (!tab) { return false; }
+    const response = await fetch(url + '&tab=' + encodeURIComponent(tab), { method: 'POST', credentials: 'same-origin' });
+    return response.ok;
   }
 };
 

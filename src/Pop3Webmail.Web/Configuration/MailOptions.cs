@@ -50,6 +50,15 @@ public sealed class MailOptions
 
     public MailRateLimitOptions RateLimits { get; init; } = new();
 
+    /// <summary>
+    /// How long a visit outlives its browser tab's circuit, so a reload (or a new circuit after a network drop) takes it
+    /// back with pending deletions intact. Null: 60 seconds, or 15 in kiosk mode.
+    /// </summary>
+    public TimeSpan? ResumeGracePeriod { get; init; }
+
+    /// <summary>The resume grace period in force.</summary>
+    public TimeSpan EffectiveResumeGracePeriod => ResumeGracePeriod ?? (Kiosk ? TimeSpan.FromSeconds(15) : TimeSpan.FromSeconds(60));
+
     /// <summary>The idle sign-out in force, or null when there is none.</summary>
     public TimeSpan? EffectiveIdleSignOut => IdleSignOut ?? (Kiosk ? TimeSpan.FromMinutes(5) : null);
 }

@@ -7,12 +7,12 @@ using Pop3Webmail.Web.Session;
 namespace Pop3Webmail.Web.Downloads;
 
 /// <summary>One issued download: who may redeem it, for what, until when.</summary>
-public sealed record DownloadTicket(MailboxSession Owner, long Generation, string BrowserKey, DownloadTarget Target, DateTimeOffset Expires);
+public sealed record DownloadTicket(IDownloadSource Owner, string BrowserKey, DownloadTarget Target, DateTimeOffset Expires);
 
 /// <summary>
 /// Download links for attachments and raw messages. A link is an unguessable 256-bit token that works once, for
-/// a short time, only from the browser tab's binding cookie and only while the session that issued it is still
-/// signed in to the same mailbox. Bytes then stream over plain HTTP instead of through the circuit.
+/// a short time, only from the browser tab's binding cookie and only while the visit that issued it lasts (its links
+/// are revoked when it ends). Bytes then stream over plain HTTP instead of through the circuit.
 /// </summary>
 public sealed class DownloadTokenStore
 {
@@ -27,11 +27,11 @@ public sealed class DownloadTokenStore
         _lifetime = options.Value.DownloadLinkLifetime;
     }
 
-    public string Issue(MailboxSession owner, long generation, string browserKey, DownloadTarget target)
+    public string Issue(IDownloadSource owner, string browserKey, DownloadTarget target)
     {
         PurgeExpired();
         var token = System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
-        _tickets[token] = new DownloadTicket(owner, generation, browserKey, target, _timeProvider.GetUtcNow() + _lifetime);
+        _tickets[token] = new DownloadTicket(owner, browserKey, target, _timeProvider.GetUtcNow() + _lifetime);
         return token;
     }
 
@@ -46,8 +46,8 @@ public sealed class DownloadTokenStore
         return ticket.Expires > _timeProvider.GetUtcNow() ? ticket : null;
     }
 
-    /// <summary>Forgets every link a session issued (it signed out).</summary>
-    public void RevokeAll(MailboxSession owner)
+    /// <summary>Forgets every link a visit issued (it ended).</summary>
+    public void RevokeAll(IDownloadSource owner)
     {
         foreach (var (token, ticket) in _tickets)
         {

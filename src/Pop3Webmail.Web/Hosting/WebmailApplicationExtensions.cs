@@ -3,6 +3,7 @@ using Pop3Webmail.Web.Components;
 using Pop3Webmail.Web.Downloads;
 using Pop3Webmail.Web.Health;
 using Pop3Webmail.Web.Security;
+using Pop3Webmail.Web.Session.TabResume;
 
 namespace Pop3Webmail.Web.Hosting;
 
@@ -32,6 +33,7 @@ public static class WebmailApplicationExtensions
         app.MapStaticAssets(); // framework, MudBlazor and scoped CSS, fingerprinted
         app.MapGet("/culture/{culture}", SetCulture).ExcludeFromDescription();
         app.MapDownloads();
+        app.MapSessionResume();
         app.MapPop3WebmailHealth();
         // The page's framing policy is SecurityHeadersMiddleware's frame-ancestors 'none', not Blazor's default 'self'.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = "'none'");

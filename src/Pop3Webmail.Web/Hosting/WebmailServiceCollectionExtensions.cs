@@ -8,7 +8,6 @@ using MudBlazor.Services;
 using Pop3Webmail.Web.Components.Common;
 using Pop3Webmail.Web.Configuration;
 using Pop3Webmail.Web.Demo;
-using Pop3Webmail.Web.Downloads;
 using Pop3Webmail.Web.Health;
 using Pop3Webmail.Web.Mail;
 using Pop3Webmail.Web.Security;
@@ -32,15 +31,10 @@ public static class WebmailServiceCollectionExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<MailServerCatalog>();
-        services.AddSingleton<Pop3Connector>();
-        services.AddSingleton<MailboxSessionRegistry>();
-        services.AddSingleton<SignInRateLimiter>();
-        services.AddSingleton<DownloadTokenStore>();
+        services.AddMailboxSessions();
 
         // One of each per circuit: nothing user-specific is a singleton.
         services.AddScoped<BrowserContext>();
-        services.AddScoped<MailboxSession>();
-        services.AddScoped<IMailboxSession>(sp => sp.GetRequiredService<MailboxSession>());
         services.AddScoped<IdleSignOutMonitor>();
         services.AddScoped<InboxViewState>();
         services.AddScoped<BrowserTimeZone>();

@@ -40,6 +40,15 @@ public interface IMailboxSession
 
     Task<SignInResult> SignInAsync(SignInRequest request, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Takes back the visit a resume handle (from this tab's resume cookie) names, after a reload or a lost circuit.
+    /// False when there is none; <see cref="LastSignOut"/> then says why when it can.
+    /// </summary>
+    Task<bool> ResumeAsync(string handle, CancellationToken cancellationToken = default);
+
+    /// <summary>A one-time ticket the page exchanges for its tab's resume cookie, once per sign-in; null when none is due.</summary>
+    string? TakeResumeTicket();
+
     /// <summary>Ends the session with QUIT, which commits pending deletions (RFC 1939 §6).</summary>
     Task SignOutAsync(CancellationToken cancellationToken = default);
 

@@ -7,7 +7,7 @@ using Pop3Webmail.Web.Security;
 namespace Pop3Webmail.Web.Session;
 
 /// <summary>Opens a secured POP3 connection (not yet authenticated) to a configured or custom server.</summary>
-public sealed class Pop3Connector
+public sealed class Pop3Connector : IPop3Connector
 {
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(20);
     private readonly MailOptions _options;

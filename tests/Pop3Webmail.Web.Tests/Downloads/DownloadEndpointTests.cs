@@ -7,7 +7,7 @@ namespace Pop3Webmail.Web.Tests.Downloads;
 
 /// <summary>
 /// GET /download/{token} in the real app: streams once, only to the browser of the session that issued the link,
-/// only while that session is signed in, only until the link expires. Anything else is a bare 404.
+/// only while that session is signed in, only until the link expires. Anything else is a bare 204 No Content: a browser that started it from the page stays on the page.
 /// </summary>
 public sealed class DownloadEndpointTests : IAsyncLifetime
 {
@@ -53,7 +53,7 @@ public sealed class DownloadEndpointTests : IAsyncLifetime
         Assert.Equal("attachment", response.Content.Headers.ContentDisposition?.DispositionType);
         Assert.Equal("Message 00003.eml", response.Content.Headers.ContentDisposition?.FileNameStar);
         Assert.True(response.Headers.CacheControl?.NoStore);
-        Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, again.StatusCode);
     }
 
     [Fact]
@@ -97,7 +97,7 @@ public sealed class DownloadEndpointTests : IAsyncLifetime
         Assert.Equal("SAMEORIGIN", png.Headers.GetValues("X-Frame-Options").Single());
         Assert.StartsWith("sandbox;", png.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
         Assert.Equal(AttachmentMessages.Png, await png.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken));
-        Assert.Equal(HttpStatusCode.NotFound, text.StatusCode); // only raster images and PDFs are ever shown inline
+        Assert.Equal(HttpStatusCode.NoContent, text.StatusCode); // only raster images and PDFs are ever shown inline
         Assert.Equal("application/pdf", pdf.Content.Headers.ContentType?.MediaType);
     }
 
@@ -116,8 +116,8 @@ public sealed class DownloadEndpointTests : IAsyncLifetime
         using var stolen = await browserA.GetAsync("/" + linkOfB, TestContext.Current.CancellationToken);
         using var bare = await noCookie.GetAsync("/" + linkOfA, TestContext.Current.CancellationToken);
 
-        Assert.Equal(HttpStatusCode.NotFound, stolen.StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, bare.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, stolen.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, bare.StatusCode);
         Assert.Equal(0L, stolen.Content.Headers.ContentLength ?? (await stolen.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken)).LongLength);
     }
 
@@ -132,7 +132,7 @@ public sealed class DownloadEndpointTests : IAsyncLifetime
 
         using var response = await browser.GetAsync("/" + link, TestContext.Current.CancellationToken);
 
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
     }
 
     [Fact]
@@ -146,7 +146,7 @@ public sealed class DownloadEndpointTests : IAsyncLifetime
 
         using var response = await browser.GetAsync("/" + link, TestContext.Current.CancellationToken);
 
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
     }
 
     [Fact]
@@ -156,18 +156,20 @@ public sealed class DownloadEndpointTests : IAsyncLifetime
 
         using var response = await browser.GetAsync("/download/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", TestContext.Current.CancellationToken);
 
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
     }
 
     [Fact]
-    public async Task DisposingTheCircuitScopeSendsQuit()
+    public async Task DisposingTheCircuitScopeKeepsTheVisitForAReloadThenQuits()
     {
         var (scope, _) = await SignedInTabAsync("browser-a");
         var before = _demo.QuitCount;
 
         await scope.DisposeAsync();
+        Assert.Equal(before, _demo.QuitCount);
+        _app.Time.Advance(TimeSpan.FromSeconds(60));
 
-        Assert.Equal(before + 1, _demo.QuitCount);
+        await _demo.WaitForQuitAsync(before + 1, TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(15), TestContext.Current.CancellationToken);
     }
 
     private async Task<(AsyncServiceScopeHolder Scope, MailboxSession Session)> SignedInTabAsync(string browserKey, string user = DemoPop3Server.DemoUserName, string password = DemoPop3Server.DemoPassword)

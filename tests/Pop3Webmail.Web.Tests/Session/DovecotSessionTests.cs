@@ -3,6 +3,7 @@ using Pop3Webmail.Pop3;
 using Pop3Webmail.Testing;
 using Pop3Webmail.Web.Configuration;
 using Pop3Webmail.Web.Session;
+using Pop3Webmail.Web.Session.Visit;
 using Pop3Webmail.Web.Tests.Support;
 
 namespace Pop3Webmail.Web.Tests.Session;
@@ -79,11 +80,11 @@ public sealed class DovecotSessionTests(WebDovecotFixture dovecot)
 
         Assert.True(result.Succeeded, result.Error.ToString());
         Assert.Equal(MessageFactory.NumberedSubject(WebDovecotFixture.BulkCount), session.Messages[0].Subject);
-        Assert.InRange(session.Messages.Count, MailboxSession.FirstPageSize, WebDovecotFixture.BulkCount);
+        Assert.InRange(session.Messages.Count, InboxLoader.FirstPageSize, WebDovecotFixture.BulkCount);
         Assert.Equal(WebDovecotFixture.BulkCount, session.Progress.Total);
 
         var before = GC.GetTotalMemory(forceFullCollection: true);
-        await session.LoaderCompletion.WaitAsync(Patience, TestContext.Current.CancellationToken);
+        await session.CurrentVisit!.LoaderCompletion.WaitAsync(Patience, TestContext.Current.CancellationToken);
         var all = clock.Elapsed;
         Assert.True(session.Progress.IsComplete);
         Assert.Equal(WebDovecotFixture.BulkCount, session.Messages.Count);
@@ -99,7 +100,7 @@ public sealed class DovecotSessionTests(WebDovecotFixture dovecot)
         clock.Restart();
         await session.SignInAsync(new SignInRequest(dovecot.Bulk.Name, dovecot.Bulk.Password, SessionHarness.ServerId), TestContext.Current.CancellationToken);
         var warmFirstPage = clock.Elapsed;
-        await session.LoaderCompletion.WaitAsync(Patience, TestContext.Current.CancellationToken);
+        await session.CurrentVisit!.LoaderCompletion.WaitAsync(Patience, TestContext.Current.CancellationToken);
         TestContext.Current.TestOutputHelper?.WriteLine($"10k warm: first page {warmFirstPage.TotalMilliseconds:F0} ms, all {clock.Elapsed.TotalMilliseconds:F0} ms");
         await session.SignOutAsync(TestContext.Current.CancellationToken);
     }

@@ -5,41 +5,52 @@ using Pop3Webmail.Web.Tests.Support;
 
 namespace Pop3Webmail.Web.Tests.Session;
 
-/// <summary>Every way a session ends sends QUIT; keep-alive and idle timers run on a fake clock.</summary>
+/// <summary>
+/// Every way a visit ends sends QUIT (RSET first when the end was not the user's choice); a closed circuit keeps its
+/// visit for the resume grace period first. Keep-alive, idle and grace timers run on a fake clock.
+/// </summary>
 public sealed class MailboxSessionLifetimeTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
 
     [Fact]
-    public async Task ClosingTheCircuitSendsQuitAndCommitsDeletions()
+    public async Task ClosingTheCircuitKeepsTheVisitForTheGracePeriodThenQuitsAndCommits()
     {
         await using var demo = TestMailboxes.Start(3);
-        await using var harness = SessionHarness.ForDemo(demo);
+        await using var harness = SessionHarness.ForDemo(demo, new MailOptions { ResumeGracePeriod = TimeSpan.FromSeconds(30) });
         var session = harness.CreateSession();
         await session.SignInAsync(SessionHarness.Demo(), TestContext.Current.CancellationToken);
         await session.DeleteAsync([session.Messages[0].Key], TestContext.Current.CancellationToken);
         var handler = new MailboxCircuitHandler(session);
 
         await handler.OnCircuitClosedAsync(null!, TestContext.Current.CancellationToken);
+        harness.Time.Advance(TimeSpan.FromSeconds(29));
+        Assert.False(demo.Sessions.Single().QuitReceived);
 
-        Assert.Equal(SignOutReason.CircuitClosed, session.LastSignOut?.Reason);
-        Assert.True(demo.Sessions.Single().QuitReceived);
+        harness.Time.Advance(TimeSpan.FromSeconds(1));
+        await demo.WaitForQuitAsync(1, TestContext.Current.CancellationToken).WaitAsync(Patience, TestContext.Current.CancellationToken);
         Assert.Equal(2, demo.GetMessages(DemoPop3Server.DemoUserName).Count);
+        Assert.Equal(0, harness.Registry.Count);
     }
 
     [Fact]
-    public async Task DisposingTheScopeSendsQuit()
+    public async Task ACircuitThatEndedOnAnUnexpectedErrorKeepsItsPendingDeletions()
     {
-        await using var demo = TestMailboxes.Start(2);
-        await using var harness = SessionHarness.ForDemo(demo);
+        await using var demo = TestMailboxes.Start(3);
+        await using var harness = SessionHarness.ForDemo(demo, new MailOptions { ResumeGracePeriod = TimeSpan.FromSeconds(30) });
         var session = harness.CreateSession();
         await session.SignInAsync(SessionHarness.Demo(), TestContext.Current.CancellationToken);
+        await session.DeleteAsync([session.Messages[0].Key], TestContext.Current.CancellationToken);
+        var visit = session.CurrentVisit!;
 
-        await session.DisposeAsync();
+        session.ReportUnexpectedError();
+        await session.OnCircuitClosedAsync();
+        harness.Time.Advance(TimeSpan.FromSeconds(30));
+        var info = await visit.EndAsync(SignOutReason.CircuitClosed).WaitAsync(Patience, TestContext.Current.CancellationToken);
 
-        Assert.True(demo.Sessions.Single().QuitReceived);
-        Assert.Equal(DemoPop3SessionEnd.Quit, await demo.Sessions.Single().Completion.WaitAsync(Patience, TestContext.Current.CancellationToken));
-        await Assert.ThrowsAsync<ObjectDisposedException>(() => session.SignInAsync(SessionHarness.Demo(), TestContext.Current.CancellationToken));
+        Assert.Equal(new SignOutInfo(SignOutReason.UnexpectedError, 0, DeletionsFailed: false, DeletionsKept: 1), info);
+        Assert.Equal(["RSET", "QUIT"], demo.Sessions.Single().Commands.TakeLast(2));
+        Assert.Equal(3, demo.GetMessages(DemoPop3Server.DemoUserName).Count);
     }
 
     [Fact]
@@ -50,13 +61,14 @@ public sealed class MailboxSessionLifetimeTests
         var session = harness.CreateSession();
         await session.SignInAsync(SessionHarness.Demo(), TestContext.Current.CancellationToken);
 
-        await Task.WhenAll(session.EndAsync(SignOutReason.CircuitClosed), session.SignOutAsync(TestContext.Current.CancellationToken), session.DisposeAsync().AsTask());
+        await Task.WhenAll(session.EndAsync(SignOutReason.IdleTimeout), session.SignOutAsync(TestContext.Current.CancellationToken), session.DisposeAsync().AsTask());
 
         Assert.Equal(1, demo.QuitCount);
+        Assert.Equal(SignOutReason.IdleTimeout, session.LastSignOut?.Reason);
     }
 
     [Fact]
-    public async Task ApplicationShutdownQuitsEveryOpenSession()
+    public async Task ApplicationShutdownQuitsEveryOpenSessionKeepingWhatWasMarked()
     {
         await using var demo = DemoPop3Server.Start(new DemoPop3ServerOptions
         {
@@ -71,11 +83,13 @@ public sealed class MailboxSessionLifetimeTests
         var second = harness.CreateSession(browserKey: "browser-2");
         Assert.True((await first.SignInAsync(new SignInRequest("alice", "alice-secret", SessionHarness.ServerId), TestContext.Current.CancellationToken)).Succeeded);
         Assert.True((await second.SignInAsync(new SignInRequest("bob", "bob-secret", SessionHarness.ServerId), TestContext.Current.CancellationToken)).Succeeded);
+        await first.DeleteAsync([first.Messages[0].Key], TestContext.Current.CancellationToken);
 
         harness.Lifetime.StopApplication();
 
         Assert.Equal(2, demo.QuitCount);
-        Assert.Equal(SignOutReason.ApplicationStopping, first.LastSignOut?.Reason);
+        Assert.Equal(2, demo.GetMessages("alice").Count);
+        Assert.Equal(new SignOutInfo(SignOutReason.ApplicationStopping, 0, DeletionsFailed: false, DeletionsKept: 1), first.LastSignOut);
         Assert.Equal(SignOutReason.ApplicationStopping, second.LastSignOut?.Reason);
         Assert.Equal(0, harness.Registry.Count);
     }
@@ -87,20 +101,21 @@ public sealed class MailboxSessionLifetimeTests
         await using var harness = SessionHarness.ForDemo(demo, new MailOptions { KeepAliveInterval = TimeSpan.FromMinutes(4) });
         var session = harness.CreateSession();
         await session.SignInAsync(SessionHarness.Demo(), TestContext.Current.CancellationToken);
+        await session.CurrentVisit!.LoaderCompletion; // its last use of the wire counts as activity too
         var wire = demo.Sessions.Single();
 
         harness.Time.Advance(TimeSpan.FromMinutes(2));
         await session.OpenMessageAsync(session.Messages[0].Key, TestContext.Current.CancellationToken);
         harness.Time.Advance(TimeSpan.FromMinutes(2)); // 4 min since sign-in, but only 2 of silence
-        await session.KeepAliveCompletion.WaitAsync(Patience, TestContext.Current.CancellationToken);
+        await session.CurrentVisit!.KeepAliveCompletion.WaitAsync(Patience, TestContext.Current.CancellationToken);
         Assert.DoesNotContain("NOOP", wire.Commands);
 
         harness.Time.Advance(TimeSpan.FromMinutes(2)); // 4 min of silence
-        await session.KeepAliveCompletion.WaitAsync(Patience, TestContext.Current.CancellationToken);
+        await session.CurrentVisit!.KeepAliveCompletion.WaitAsync(Patience, TestContext.Current.CancellationToken);
         Assert.Equal("NOOP", wire.Commands[^1]);
 
         harness.Time.Advance(TimeSpan.FromMinutes(4));
-        await session.KeepAliveCompletion.WaitAsync(Patience, TestContext.Current.CancellationToken);
+        await session.CurrentVisit!.KeepAliveCompletion.WaitAsync(Patience, TestContext.Current.CancellationToken);
         Assert.Equal(2, wire.Commands.Count(c => c == "NOOP"));
     }
 
@@ -111,10 +126,11 @@ public sealed class MailboxSessionLifetimeTests
         await using var harness = SessionHarness.ForDemo(demo);
         var session = harness.CreateSession();
         await session.SignInAsync(SessionHarness.Demo(), TestContext.Current.CancellationToken);
+        var visit = session.CurrentVisit!;
         await session.SignOutAsync(TestContext.Current.CancellationToken);
 
         harness.Time.Advance(TimeSpan.FromMinutes(30));
-        await session.KeepAliveCompletion.WaitAsync(Patience, TestContext.Current.CancellationToken);
+        await visit.KeepAliveCompletion.WaitAsync(Patience, TestContext.Current.CancellationToken);
 
         Assert.DoesNotContain(demo.Sessions.SelectMany(s => s.Commands), c => c == "NOOP");
         Assert.Single(demo.Sessions);
@@ -165,7 +181,7 @@ public sealed class MailboxSessionLifetimeTests
         await session.SignInAsync(SessionHarness.Demo(), TestContext.Current.CancellationToken);
 
         harness.Time.Advance(TimeSpan.FromHours(2));
-        await session.KeepAliveCompletion.WaitAsync(Patience, TestContext.Current.CancellationToken);
+        await session.CurrentVisit!.KeepAliveCompletion.WaitAsync(Patience, TestContext.Current.CancellationToken);
 
         Assert.False(idle.IsEnabled);
         Assert.NotNull(session.Account);

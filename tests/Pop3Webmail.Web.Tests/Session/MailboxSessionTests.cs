@@ -1,6 +1,7 @@
 using Pop3Webmail.DemoServer;
 using Pop3Webmail.Web.Configuration;
 using Pop3Webmail.Web.Session;
+using Pop3Webmail.Web.Session.Visit;
 using Pop3Webmail.Web.Tests.Support;
 
 namespace Pop3Webmail.Web.Tests.Session;
@@ -21,11 +22,11 @@ public sealed class MailboxSessionTests
 
         Assert.True(result.Succeeded);
         Assert.Equal(MailboxSessionStatus.Ready, session.Status);
-        Assert.True(session.Messages.Count >= MailboxSession.FirstPageSize);
+        Assert.True(session.Messages.Count >= InboxLoader.FirstPageSize);
         Assert.Equal(TestMailboxes.Subject(320), session.Messages[0].Subject);
         Assert.Equal(320, session.Progress.Total);
 
-        await session.LoaderCompletion.WaitAsync(Patience, TestContext.Current.CancellationToken);
+        await session.CurrentVisit!.LoaderCompletion.WaitAsync(Patience, TestContext.Current.CancellationToken);
         Assert.True(session.Progress.IsComplete);
         Assert.Equal(Enumerable.Range(1, 320).Reverse().Select(TestMailboxes.Subject), session.Messages.Select(m => m.Subject));
         Assert.Equal(320, session.Statistics.MessageCount);
@@ -192,7 +193,7 @@ public sealed class MailboxSessionTests
 
         var opened = await session.OpenMessageAsync(session.Messages[0].Key, TestContext.Current.CancellationToken);
         Assert.True(opened.SpooledToDisk);
-        var spool = session.OpenedSpoolPath;
+        var spool = session.CurrentVisit!.OpenedContent?.SpoolPath;
         Assert.NotNull(spool);
         Assert.True(File.Exists(spool));
         Assert.Equal(TestMailboxes.Subject(2), opened.Read(m => m.Subject));

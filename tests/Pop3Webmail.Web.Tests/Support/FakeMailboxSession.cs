@@ -101,6 +101,32 @@ internal sealed class FakeMailboxSession : IMailboxSession
         return Task.FromResult(NextSignIn);
     }
 
+    /// <summary>Resume handles that <see cref="ResumeAsync"/> accepts (each signs the fake in).</summary>
+    public HashSet<string> ResumableHandles { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>What <see cref="TakeResumeTicket"/> hands out next (once).</summary>
+    public string? PendingResumeTicket { get; set; }
+
+    public Task<bool> ResumeAsync(string handle, CancellationToken cancellationToken = default)
+    {
+        Calls.Add("Resume " + handle);
+        if (!ResumableHandles.Contains(handle))
+        {
+            return Task.FromResult(false);
+        }
+
+        SignedIn();
+        Raise();
+        return Task.FromResult(true);
+    }
+
+    public string? TakeResumeTicket()
+    {
+        var ticket = PendingResumeTicket;
+        PendingResumeTicket = null;
+        return ticket;
+    }
+
     public Task SignOutAsync(CancellationToken cancellationToken = default) => EndAsync(SignOutReason.UserSignedOut);
 
     public Task EndAsync(SignOutReason reason)

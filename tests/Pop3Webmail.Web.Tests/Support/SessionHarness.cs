@@ -10,6 +10,9 @@ using Pop3Webmail.Web.Downloads;
 using Pop3Webmail.Web.Mail;
 using Pop3Webmail.Web.Security;
 using Pop3Webmail.Web.Session;
+using Pop3Webmail.Web.Session.SignIn;
+using Pop3Webmail.Web.Session.TabResume;
+using Pop3Webmail.Web.Session.Visit;
 
 namespace Pop3Webmail.Web.Tests.Support;
 
@@ -22,7 +25,7 @@ internal sealed class SessionHarness : IAsyncDisposable
     public const string ServerId = "test";
     private readonly List<MailboxSession> _sessions = [];
 
-    public SessionHarness(MailServer server, MailOptions? options = null, ILoggerFactory? loggerFactory = null)
+    public SessionHarness(MailServer server, MailOptions? options = null, ILoggerFactory? loggerFactory = null, IPop3Connector? connector = null)
     {
         LoggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         Server = server;
@@ -33,9 +36,12 @@ internal sealed class SessionHarness : IAsyncDisposable
         Registry = new MailboxSessionRegistry(Lifetime, NullLogger<MailboxSessionRegistry>.Instance);
         RateLimiter = new SignInRateLimiter(mailOptions);
         Downloads = new DownloadTokenStore(Time, mailOptions);
-        Connector = new Pop3Connector(mailOptions, LoggerFactory);
+        Connector = connector ?? new Pop3Connector(mailOptions, LoggerFactory);
         Renderer = new MessageRenderer(Microsoft.Extensions.Options.Options.Create(new MailRenderingOptions()));
         MailOptions = mailOptions;
+        ResumeTickets = new ResumeTickets(Time);
+        Visits = new VisitServices(Connector, Downloads, Renderer, mailOptions, Time, LoggerFactory);
+        SignIn = new SignInFlow(Catalog, Registry, RateLimiter, Visits, LoggerFactory.CreateLogger<SignInFlow>());
     }
 
     public MailServer Server { get; }
@@ -58,7 +64,13 @@ internal sealed class SessionHarness : IAsyncDisposable
 
     public DownloadTokenStore Downloads { get; }
 
-    public Pop3Connector Connector { get; }
+    public IPop3Connector Connector { get; }
+
+    public ResumeTickets ResumeTickets { get; }
+
+    public VisitServices Visits { get; }
+
+    public SignInFlow SignIn { get; }
 
     public MessageRenderer Renderer { get; }
 
@@ -67,9 +79,9 @@ internal sealed class SessionHarness : IAsyncDisposable
 
     public MailboxSession CreateSession(string clientAddress = "192.0.2.10", string browserKey = "browser-1")
     {
-        var session = new MailboxSession(Catalog, Connector, Registry, RateLimiter, Downloads,
+        var session = new MailboxSession(SignIn, Registry, ResumeTickets,
             new BrowserContext { ClientAddress = clientAddress, BrowserKey = browserKey },
-            Renderer, MailOptions, Time, LoggerFactory.CreateLogger<MailboxSession>());
+            MailOptions, LoggerFactory.CreateLogger<MailboxSession>());
         _sessions.Add(session);
         return session;
     }
@@ -83,6 +95,9 @@ internal sealed class SessionHarness : IAsyncDisposable
         {
             await session.DisposeAsync();
         }
+
+        // Closed circuits leave their visits for the resume grace period, which the fake clock never ends.
+        await Registry.StopAllAsync();
 
         Registry.Dispose();
         RateLimiter.Dispose();
@@ -112,5 +127,6 @@ internal sealed class SessionHarness : IAsyncDisposable
         AllowPrivateNetworks = options.AllowPrivateNetworks,
         DownloadLinkLifetime = options.DownloadLinkLifetime,
         RateLimits = options.RateLimits,
+        ResumeGracePeriod = options.ResumeGracePeriod,
     };
 }

@@ -1,0 +1,139 @@
+using Pop3Webmail.Pop3;
+using Pop3Webmail.Web.Security;
+using Pop3Webmail.Web.Session.Visit;
+using Pop3Webmail.Web.Session.Wire;
+
+namespace Pop3Webmail.Web.Session.SignIn;
+
+/// <summary>The outcome of a sign-in: the result the user sees and, on success, the visit it opened.</summary>
+internal readonly record struct SignInOutcome(SignInResult Result, MailboxVisit? Visit);
+
+/// <summary>
+/// Signs a user in: input and server checks, the rate limit, connect and authenticate, and only then — once the
+/// server has accepted the password — any take-over of a visit another tab of this app holds for the same mailbox.
+/// A failed attempt never touches an existing visit.
+/// </summary>
+internal sealed partial class SignInFlow(
+    MailServerCatalog catalog,
+    MailboxSessionRegistry registry,
+    SignInRateLimiter rateLimiter,
+    VisitServices services,
+    ILogger<SignInFlow> logger)
+{
+    private static readonly TimeSpan[] InUseRetries = [TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(400), TimeSpan.FromSeconds(1)];
+    private readonly ILogger<SignInFlow> _logger = logger;
+
+    public async Task<SignInOutcome> SignInAsync(SignInRequest request, BrowserContext browser, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(browser);
+        if (SignInPolicy.Validate(request) is { } invalid)
+        {
+            return Failed(invalid);
+        }
+
+        var server = SignInPolicy.ResolveServer(request, catalog, services.Options);
+        if (server is null)
+        {
+            return Failed(SignInError.ServerNotAllowed);
+        }
+
+        var userName = request.UserName.Trim();
+        if (rateLimiter.TryAcquire(browser.ClientAddress, server.Id, userName) is { } wait)
+        {
+            LogRateLimited(server.Id);
+            return Failed(SignInError.RateLimited, wait);
+        }
+
+        var credentials = new MailboxCredentials(server, userName, request.Password);
+        Pop3Client client;
+        bool committedByTakeOver;
+        try
+        {
+            (client, committedByTakeOver) = await LoginAsync(credentials, cancellationToken);
+        }
+        catch (Exception ex) when (SignInErrors.TryMap(ex, out var error, out var retryAfter) && !cancellationToken.IsCancellationRequested)
+        {
+            LogFailed(server.Id, error);
+            return Failed(error, retryAfter);
+        }
+
+        var account = new MailboxAccount(userName, server.Id, server.Name, services.Options.ReadOnly);
+        var visit = new MailboxVisit(client, credentials, account, services);
+        try
+        {
+            // The password is proven now; a visit of another tab for this mailbox gives way (and commits what it marked).
+            if (registry.Claim(visit) is { } previous)
+            {
+                var info = await previous.EndAsync(SignOutReason.TakenOver);
+                committedByTakeOver |= info.DeletedCount > 0;
+            }
+
+            await visit.OpenAsync(reconnectFirst: committedByTakeOver, cancellationToken);
+            LogSignedIn(server.Id, visit.Snapshot.Progress.Total);
+            return new SignInOutcome(SignInResult.Success, visit);
+        }
+        catch (Exception ex) when (ex is MailboxException or OperationCanceledException)
+        {
+            registry.Forget(visit);
+            await visit.EndAsync(SignOutReason.CircuitClosed);
+            await visit.DisposeAsync();
+            if (ex is OperationCanceledException)
+            {
+                throw;
+            }
+
+            var error = ((MailboxException)ex).Kind == MailboxErrorKind.ConnectionLost ? SignInError.ServerUnreachable : SignInError.ProtocolError;
+            LogFailed(server.Id, error);
+            return Failed(error);
+        }
+    }
+
+    private static SignInOutcome Failed(SignInError error, TimeSpan? retryAfter = null) => new(new SignInResult(error, retryAfter), null);
+
+    /// <summary>
+    /// Connect and authenticate. When the server says the maildrop is locked ([IN-USE], RFC 2449 §8.1.1) and the lock
+    /// is held by a visit of this app whose password is the one just typed, that visit is ended (a take-over, which
+    /// commits its deletions) and the login tried again while the server lets go of the lock. Anyone else's lock, or
+    /// a different password, is reported as in use: a stranger cannot end a visit by guessing.
+    /// </summary>
+    private async Task<(Pop3Client Client, bool Committed)> LoginAsync(MailboxCredentials credentials, CancellationToken cancellationToken)
+    {
+        var committed = false;
+        var tookOver = false;
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return (await MailboxLogin.ConnectAndAuthenticateAsync(services.Connector, credentials, cancellationToken), committed);
+            }
+            catch (Pop3AuthenticationException ex) when (ex.ResponseCode.Kind == Pop3ResponseCodeKind.InUse)
+            {
+                if (!tookOver && registry.Find(credentials.MailboxKey) is { } holder && holder.Credentials.Matches(credentials.Password))
+                {
+                    tookOver = true;
+                    var info = await holder.EndAsync(SignOutReason.TakenOver);
+                    committed = info.DeletedCount > 0;
+                    continue;
+                }
+
+                if (!tookOver || attempt > InUseRetries.Length)
+                {
+                    throw;
+                }
+
+                // Our own ended visit's lock lingers until the server notices (RFC 1939 §8); a real wait on the server.
+                await Task.Delay(InUseRetries[attempt - 1], cancellationToken);
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "Signed in to {ServerId}: {Count} messages")]
+    private partial void LogSignedIn(string serverId, int count);
+
+    [LoggerMessage(EventId = 201, Level = LogLevel.Information, Message = "Sign-in to {ServerId} failed: {Error}")]
+    private partial void LogFailed(string serverId, SignInError error);
+
+    [LoggerMessage(EventId = 202, Level = LogLevel.Warning, Message = "Sign-in to {ServerId} refused by the rate limit")]
+    private partial void LogRateLimited(string serverId);
+}

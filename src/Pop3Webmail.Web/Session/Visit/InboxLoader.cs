@@ -1,0 +1,101 @@
+using Pop3Webmail.Pop3;
+using Pop3Webmail.Web.Session.Inbox;
+using Pop3Webmail.Web.Session.Wire;
+
+namespace Pop3Webmail.Web.Session.Visit;
+
+/// <summary>
+/// Fills the inbox: LIST and UIDL, the newest page of summaries before the inbox shows, then the rest in the
+/// background in rounds, giving the wire back between rounds so a click never waits for more than one round.
+/// </summary>
+internal sealed partial class InboxLoader(MailboxWire wire, InboxIndex index, DeletionLedger ledger, Action published, ILogger logger)
+{
+    /// <summary>Summaries listed before the inbox shows; the rest load in the background.</summary>
+    internal const int FirstPageSize = 50;
+
+    /// <summary>Summaries per background round; the wire is free for user commands between rounds.</summary>
+    internal const int BackgroundChunkSize = 250;
+
+    private Task _background = Task.CompletedTask;
+
+    /// <summary>The background listing, for diagnostics and tests.</summary>
+    public Task Completion => _background;
+
+    /// <summary>LIST and UIDL on <paramref name="client"/>, applied to the index (the wire is held by the caller).</summary>
+    public async Task<ListingChange> ListAsync(Pop3Client client, CancellationToken cancellationToken)
+    {
+        var sizes = await client.ListAsync(cancellationToken);
+        IReadOnlyList<Pop3MessageUid>? uids = null;
+        if (client.Capabilities.Uidl || !client.Capabilities.IsSupported)
+        {
+            try
+            {
+                uids = await client.UidlAsync(cancellationToken);
+            }
+            catch (Pop3CommandException ex) when (!MailboxWire.IsConnectionLoss(ex))
+            {
+                // UIDL is optional (RFC 1939 §7): without it messages are known by number and fingerprint only.
+            }
+        }
+
+        return index.Apply(sizes, uids);
+    }
+
+    /// <summary>Summaries of the newest messages not yet read; false when everything is loaded (the wire is held).</summary>
+    public async Task<bool> LoadAsync(Pop3Client client, int count, CancellationToken cancellationToken)
+    {
+        var wanted = index.NextToLoad(count, ledger.Contains);
+        if (wanted.Count == 0)
+        {
+            return false;
+        }
+
+        var summaries = await client.GetMessageSummariesAsync(wanted.Select(static m => m.Number).ToArray(), progress: null, cancellationToken);
+        index.AddSummaries(summaries);
+        var read = summaries.Select(static s => s.MessageNumber).ToHashSet();
+        foreach (var message in wanted.Where(m => !read.Contains(m.Number)))
+        {
+            index.MarkUnavailable(message.Key);
+        }
+
+        published();
+        return wanted.Count == count;
+    }
+
+    /// <summary>Starts loading the rest in the background, unless it already runs or nothing is left.</summary>
+    public void Start(CancellationToken lifetime)
+    {
+        if (!_background.IsCompleted || lifetime.IsCancellationRequested)
+        {
+            return;
+        }
+
+        _background = Task.Run(() => LoadRestAsync(lifetime), CancellationToken.None);
+    }
+
+    private async Task LoadRestAsync(CancellationToken lifetime)
+    {
+        try
+        {
+            var more = true;
+            while (more && !lifetime.IsCancellationRequested)
+            {
+                using var lease = await wire.AcquireAsync(lifetime);
+                more = await lease.RunAsync((client, ct) => LoadAsync(client, BackgroundChunkSize, ct), retryAfterReconnect: true, lifetime);
+            }
+        }
+        catch (OperationCanceledException) when (lifetime.IsCancellationRequested)
+        {
+            // The visit ended.
+        }
+        catch (MailboxException ex)
+        {
+            // Shown by the status (connection lost) and picked up again by the next command's reconnect.
+            LogStopped(ex.Kind);
+            published();
+        }
+    }
+
+    [LoggerMessage(EventId = 230, Level = LogLevel.Warning, Message = "Background listing stopped ({Kind})")]
+    private partial void LogStopped(MailboxErrorKind kind);
+}

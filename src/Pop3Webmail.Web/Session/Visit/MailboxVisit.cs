@@ -1,0 +1,480 @@
+using System.Collections.Immutable;
+using Pop3Webmail.Pop3;
+using Pop3Webmail.Web.Downloads;
+using Pop3Webmail.Web.Session.Inbox;
+using Pop3Webmail.Web.Session.Wire;
+
+namespace Pop3Webmail.Web.Session.Visit;
+
+/// <summary>What the views read of a visit: an immutable snapshot, swapped whole whenever something changed.</summary>
+internal sealed record InboxSnapshot(IReadOnlyList<InboxItem> Items, InboxProgress Progress, MailboxStatistics Statistics, IReadOnlySet<string> Pending)
+{
+    public static InboxSnapshot Empty { get; } = new([], default, default, ImmutableHashSet<string>.Empty);
+}
+
+/// <summary>
+/// One signed-in visit to a mailbox: the connection (and with it the server's maildrop lock, RFC 1939 §8), the
+/// inbox, the pending deletions and the open message, from a successful sign-in until QUIT. A visit outlives the
+/// browser circuit that started it by a short grace period, so a reload re-attaches to it instead of signing out;
+/// views reach it through the circuit's <see cref="MailboxSession"/>.
+/// </summary>
+internal sealed partial class MailboxVisit : IWireOwner, IDownloadSource, IAsyncDisposable
+{
+    private static readonly TimeSpan EndBudget = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan DetachWait = TimeSpan.FromSeconds(5);
+    private readonly MailboxWire _wire;
+    private readonly InboxIndex _index = new();
+    private readonly DeletionLedger _ledger = new();
+    private readonly MailboxDeletions _deletions;
+    private readonly InboxLoader _loader;
+    private readonly OpenedMessageCache _opened;
+    private readonly InboxItems _items = new();
+    private readonly VisitServices _services;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _lifetime = new();
+    private readonly Lock _lock = new();
+    private readonly KeepAlive _keepAlive;
+    private ImmutableHashSet<string> _read = ImmutableHashSet.Create<string>(StringComparer.Ordinal);
+    private volatile InboxSnapshot _snapshot = InboxSnapshot.Empty;
+    private volatile MailboxNotice? _notice;
+    private MailboxNoticeKind _reconnectKind = MailboxNoticeKind.ConnectionRestored;
+    private Task<SignOutInfo>? _ending;
+    private ITimer? _grace;
+    private bool _attached = true;
+    private TaskCompletionSource _detached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public MailboxVisit(Pop3Client client, MailboxCredentials credentials, MailboxAccount account, VisitServices services)
+    {
+        _services = services;
+        _logger = services.LoggerFactory.CreateLogger<MailboxVisit>();
+        Account = account;
+        _wire = new MailboxWire(client, credentials, services.Connector, services.Time, services.LoggerFactory.CreateLogger<MailboxWire>()) { Owner = this };
+        _wire.StatusChanged += (_, _) => RaiseChanged();
+        _deletions = new MailboxDeletions(_index, _ledger);
+        _loader = new InboxLoader(_wire, _index, _ledger, Publish, services.LoggerFactory.CreateLogger<InboxLoader>());
+        _opened = new OpenedMessageCache(services.Options.LargeMessageThreshold);
+        _keepAlive = new KeepAlive(_wire, services.Options.KeepAliveInterval, services.Time, services.LoggerFactory.CreateLogger<KeepAlive>(), _lifetime.Token);
+    }
+
+    /// <summary>Raised (on any thread) whenever the snapshot, the status or the notice changed.</summary>
+    public event EventHandler? Changed;
+
+    /// <summary>Raised once, when the visit has ended (QUIT sent or given up).</summary>
+    public event EventHandler<SignOutInfo>? Ended;
+
+    public MailboxAccount Account { get; }
+
+    public MailboxCredentials Credentials => _wire.Credentials;
+
+    public InboxSnapshot Snapshot => _snapshot;
+
+    public MailboxNotice? Notice => _notice;
+
+    public bool IsEnded => Volatile.Read(ref _ending) is not null;
+
+    /// <summary>How it ended, once it has.</summary>
+    public SignOutInfo? EndInfo => _ending is { IsCompletedSuccessfully: true } ending ? ending.Result : null;
+
+    public MailboxSessionStatus Status => _wire.Status switch
+    {
+        WireStatus.Reconnecting => MailboxSessionStatus.Reconnecting,
+        WireStatus.ConnectionLost => MailboxSessionStatus.ConnectionLost,
+        WireStatus.Closed => MailboxSessionStatus.SignedOut,
+        _ => MailboxSessionStatus.Ready,
+    };
+
+    /// <summary>The background listing, for tests.</summary>
+    internal Task LoaderCompletion => _loader.Completion;
+
+    /// <summary>The latest keep-alive round, for tests.</summary>
+    internal Task KeepAliveCompletion => _keepAlive.Completion;
+
+    /// <summary>The cached open message's content, for tests.</summary>
+    internal OpenedMessageContent? OpenedContent => _opened.Current;
+
+    bool IWireOwner.HasMarks => _ledger.Count > 0;
+
+    public bool IsRead(string key) => _read.Contains(key);
+
+    public void SetRead(string key, bool read)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ImmutableInterlocked.Update(ref _read, (set, k) => read ? set.Add(k) : set.Remove(k), key);
+        RaiseChanged();
+    }
+
+    public void DismissNotice()
+    {
+        _notice = null;
+        RaiseChanged();
+    }
+
+    /// <summary>
+    /// Lists the mailbox and reads the first page, then starts the background listing. With
+    /// <paramref name="reconnectFirst"/> the connection is replaced first: a take-over just committed deletions this
+    /// connection's view (fixed at its login) does not know about.
+    /// </summary>
+    public async Task OpenAsync(bool reconnectFirst, CancellationToken cancellationToken)
+    {
+        using (var lease = await _wire.AcquireAsync(cancellationToken))
+        {
+            if (reconnectFirst)
+            {
+                await lease.ReconnectAsync(cancellationToken);
+                _notice = null;
+            }
+            else
+            {
+                await lease.RunAsync(async (client, ct) =>
+                {
+                    await _loader.ListAsync(client, ct);
+                    await _loader.LoadAsync(client, InboxLoader.FirstPageSize, ct);
+                    return true;
+                }, retryAfterReconnect: false, cancellationToken);
+            }
+        }
+
+        Publish();
+        _loader.Start(_lifetime.Token);
+    }
+
+    public async Task DeleteAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        if (Account.ReadOnly)
+        {
+            throw new MailboxException(MailboxErrorKind.ReadOnly);
+        }
+
+        await _wire.RunAsync((client, ct) => _deletions.MarkAsync(client, keys, ct), cancellationToken);
+        Publish();
+    }
+
+    public async Task UndoDeleteAsync(string key, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        await _wire.RunAsync((client, ct) => _deletions.UndoAsync(client, key, ct), cancellationToken);
+        Publish();
+    }
+
+    public async Task UndoAllAsync(CancellationToken cancellationToken)
+    {
+        await _wire.RunAsync((client, ct) => _deletions.UndoAllAsync(client, ct), cancellationToken);
+        Publish();
+    }
+
+    /// <summary>A new POP3 session sees mail that arrived since the last login (the maildrop is fixed at login).</summary>
+    public Task CheckForNewMailAsync(CancellationToken cancellationToken) => ReconnectAsync(MailboxNoticeKind.MailChecked, cancellationToken);
+
+    public Task ReconnectAsync(CancellationToken cancellationToken) => ReconnectAsync(MailboxNoticeKind.ConnectionRestored, cancellationToken);
+
+    public async Task<OpenedMessage> OpenMessageAsync(string key, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var opened = await _wire.RunAsync((client, ct) =>
+        {
+            if (_index.Find(key) is not { } message || _ledger.Contains(key) || _index.Summary(key) is not { } summary)
+            {
+                throw new MailboxException(MailboxErrorKind.MessageUnavailable);
+            }
+
+            return _opened.OpenAsync(client, message, _items.ItemFor(message, summary), ct);
+        }, cancellationToken);
+        SetRead(key, true);
+        return opened;
+    }
+
+    public string CreateDownloadLink(DownloadTarget target, string browserKey) =>
+        IsEnded
+            ? throw new MailboxException(MailboxErrorKind.NotSignedIn)
+            : "download/" + _services.Downloads.Issue(this, browserKey, target);
+
+    public async Task<DownloadContent?> OpenDownloadAsync(DownloadTarget target, CancellationToken cancellationToken)
+    {
+        if (IsEnded)
+        {
+            return null;
+        }
+
+        return target.BodyPartIndex is { } part
+            ? await OpenPartAsync(target.MessageKey, part, target.Inline, cancellationToken)
+            : await OpenRawAsync(target.MessageKey, cancellationToken);
+    }
+
+    public void ReportDownloadFailed()
+    {
+        _notice = new MailboxNotice(MailboxNoticeKind.DownloadFailed, 0, 0, 0);
+        RaiseChanged();
+    }
+
+    /// <summary>The circuit holding this visit went away: keep it for <paramref name="grace"/>, then end it.</summary>
+    public void Detach(TimeSpan grace, bool abnormal)
+    {
+        lock (_lock)
+        {
+            if (!_attached || IsEnded)
+            {
+                return;
+            }
+
+            _attached = false;
+            _detached.TrySetResult();
+            var reason = abnormal ? SignOutReason.UnexpectedError : SignOutReason.CircuitClosed;
+            _grace = _services.Time.CreateTimer(static state => ((Func<Task>)state!)(), (Func<Task>)(() => EndAsync(reason)), grace, Timeout.InfiniteTimeSpan);
+        }
+
+        LogDetached(grace);
+    }
+
+    /// <summary>A new circuit of the same tab takes the visit back; false when it ended or another circuit holds it.</summary>
+    public bool TryAttach()
+    {
+        lock (_lock)
+        {
+            if (_attached || IsEnded)
+            {
+                return false;
+            }
+
+            _attached = true;
+            _detached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _grace?.Dispose();
+            _grace = null;
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Waits (briefly) until no circuit holds the visit: on a reload the new circuit can ask before the old one has
+    /// been closed. False when it is still held after the wait, or has ended.
+    /// </summary>
+    public async Task<bool> WaitDetachedAsync(CancellationToken cancellationToken)
+    {
+        Task detached;
+        lock (_lock)
+        {
+            if (IsEnded)
+            {
+                return false;
+            }
+
+            detached = _detached.Task;
+        }
+
+        try
+        {
+            await detached.WaitAsync(DetachWait, _services.Time, cancellationToken);
+            return !IsEnded;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Ends the visit; safe to call any number of times (they all get the first call's outcome). A normal end (the
+    /// user signed out, closed the tab, went idle, or signed in elsewhere) commits the pending deletions with QUIT
+    /// (RFC 1939 §6); an end the user did not choose (the app stops, an unexpected error) keeps them with RSET first.
+    /// </summary>
+    public Task<SignOutInfo> EndAsync(SignOutReason reason)
+    {
+        lock (_lock)
+        {
+            _grace?.Dispose();
+            _grace = null;
+            return _ending ??= EndCoreAsync(reason);
+        }
+    }
+
+    /// <summary>
+    /// Lets go of everything without a word to the server (disposal does no protocol I/O): for a visit that never got
+    /// as far as being used, e.g. a sign-in that was cancelled. Ending a used visit is <see cref="EndAsync"/>.
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        lock (_lock)
+        {
+            _ending ??= Task.FromResult(new SignOutInfo(SignOutReason.CircuitClosed, 0, DeletionsFailed: false));
+            _grace?.Dispose();
+        }
+
+        await _lifetime.CancelAsync();
+        _keepAlive.Dispose();
+        _opened.Dispose();
+        _services.Downloads.RevokeAll(this);
+        await _wire.DisposeAsync();
+        _lifetime.Dispose();
+    }
+
+    async Task IWireOwner.OnReconnectedAsync(Pop3Client client, CancellationToken cancellationToken)
+    {
+        var change = await _loader.ListAsync(client, cancellationToken);
+        if (_opened.Current is { } current && _index.Find(current.Key) is null)
+        {
+            _opened.Forget(current.Key);
+        }
+
+        ImmutableInterlocked.Update(ref _read, (set, index) => set.Where(k => index.Find(k) is not null).ToImmutableHashSet(StringComparer.Ordinal), _index);
+        var replay = await _deletions.ReplayAsync(client, cancellationToken);
+        await _loader.LoadAsync(client, InboxLoader.FirstPageSize, cancellationToken);
+        _notice = new MailboxNotice(_reconnectKind, change.Added, change.Removed, replay.Dropped);
+        _reconnectKind = MailboxNoticeKind.ConnectionRestored;
+        Publish();
+        _loader.Start(_lifetime.Token);
+    }
+
+    public static bool Commits(SignOutReason reason) =>
+        reason is SignOutReason.UserSignedOut or SignOutReason.CircuitClosed or SignOutReason.IdleTimeout or SignOutReason.TakenOver;
+
+    private async Task ReconnectAsync(MailboxNoticeKind kind, CancellationToken cancellationToken)
+    {
+        using var lease = await _wire.AcquireAsync(cancellationToken);
+        _reconnectKind = kind;
+        await lease.ReconnectAsync(cancellationToken);
+    }
+
+    private async Task<SignOutInfo> EndCoreAsync(SignOutReason reason)
+    {
+        await _lifetime.CancelAsync();
+        _keepAlive.Dispose();
+        var commit = Commits(reason);
+        var pending = _ledger.Count;
+        var end = await _wire.CloseAsync(commit, EndBudget);
+        var info = commit
+            ? new SignOutInfo(reason, end.Quit ? pending : 0, DeletionsFailed: pending > 0 && !end.Quit)
+            : new SignOutInfo(reason, 0, DeletionsFailed: false, DeletionsKept: pending);
+        _services.Downloads.RevokeAll(this);
+        _opened.Dispose();
+        _snapshot = InboxSnapshot.Empty;
+        _notice = null;
+        LogEnded(reason, info.DeletedCount, info.DeletionsKept, end.Quit);
+        Ended?.Invoke(this, info);
+        RaiseChanged();
+        return info;
+    }
+
+    private async Task<DownloadContent?> OpenRawAsync(string key, CancellationToken cancellationToken)
+    {
+        var lease = await _wire.AcquireAsync(cancellationToken);
+        try
+        {
+            var (body, subject) = await lease.RunAsync<(Pop3BodyStream?, string?)>(async (client, ct) =>
+            {
+                if (_index.Find(key) is not { } message || _ledger.Contains(key))
+                {
+                    return (null, null);
+                }
+
+                try
+                {
+                    return (await client.RetrieveAsync(message.Number, ct), _index.Summary(key)?.Subject);
+                }
+                catch (Pop3CommandException ex) when (!MailboxWire.IsConnectionLoss(ex))
+                {
+                    return (null, null); // e.g. deleted by another client since we listed it
+                }
+            }, retryAfterReconnect: true, cancellationToken);
+            if (body is null)
+            {
+                lease.Dispose();
+                return null;
+            }
+
+            // The wire stays held while the bytes stream; the lease is given back when the download is disposed.
+            return new DownloadContent("message/rfc822", DownloadResponse.MessageFileName(subject), inline: false, async (destination, ct) =>
+            {
+                using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, _wire.Closing);
+                try
+                {
+                    await body.CopyToAsync(destination, linked.Token);
+                }
+                catch (Pop3Exception ex)
+                {
+                    throw MailboxWire.Translate(ex);
+                }
+            }, new HeldStream(body, lease));
+        }
+        catch
+        {
+            lease.Dispose();
+            throw;
+        }
+    }
+
+    private async Task<DownloadContent?> OpenPartAsync(string key, int part, bool inline, CancellationToken cancellationToken)
+    {
+        var hold = await _wire.RunAsync(async (client, ct) =>
+            _index.Find(key) is { } message && !_ledger.Contains(key) && _index.Summary(key) is { } summary
+                ? await _opened.OpenAsync(client, message, _items.ItemFor(message, summary), ct)
+                : null, cancellationToken);
+        if (hold is null)
+        {
+            return null;
+        }
+
+        var found = await hold.ReadAsync((message, _) => Task.FromResult(_services.Renderer.FindPart(message, part)), cancellationToken);
+        if (found is null || (inline && !found.Description.IsPreviewable))
+        {
+            hold.Dispose();
+            return null;
+        }
+
+        return new DownloadContent(
+            inline ? found.Description.ContentType : "application/octet-stream",
+            found.Description.FileName,
+            inline,
+            (destination, ct) => hold.ReadAsync(async (_, token) =>
+            {
+                await found.WriteToAsync(destination, token);
+                return true;
+            }, ct),
+            new HeldMessage(hold));
+    }
+
+    /// <summary>Swaps in a new snapshot of the inbox (with the wire held, or from its callers right after).</summary>
+    private void Publish()
+    {
+        var pending = _ledger.Keys;
+        long size = 0;
+        var count = 0;
+        foreach (var message in _index.Messages)
+        {
+            if (!pending.Contains(message.Key))
+            {
+                count++;
+                size += message.Size;
+            }
+        }
+
+        var items = _items.Build(_index);
+        _snapshot = new InboxSnapshot(items, new InboxProgress(_index.Loaded, _index.Messages.Count), new MailboxStatistics(count, size), pending);
+        RaiseChanged();
+    }
+
+    private void RaiseChanged() => Changed?.Invoke(this, EventArgs.Empty);
+
+    [LoggerMessage(EventId = 250, Level = LogLevel.Information, Message = "Visit ended ({Reason}): {Deleted} deleted, {Kept} kept, QUIT {Quit}")]
+    private partial void LogEnded(SignOutReason reason, int deleted, int kept, bool quit);
+
+    [LoggerMessage(EventId = 251, Level = LogLevel.Information, Message = "Circuit gone; the visit is kept for {Grace} for a reload to take it back")]
+    private partial void LogDetached(TimeSpan grace);
+
+    private sealed class HeldStream(Pop3BodyStream body, WireLease lease) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await body.DisposeAsync();
+            lease.Dispose();
+        }
+    }
+
+    private sealed class HeldMessage(OpenedMessage hold) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync()
+        {
+            hold.Dispose();
+            return ValueTask.CompletedTask;
+        }
+    }
+}
