@@ -18,17 +18,18 @@ window.pop3webmail = {
     }
   },
 
-  // A random id for this tab, kept in session storage: it survives a reload of the tab and dies with it. The server
-  // keeps a tab's resume handle under it (in an HttpOnly cookie), so a reload takes the tab's own visit back.
+  // A random id for this tab, kept in the tab's window name: it survives a reload of the tab and dies with it, and it
+  // is not browser storage (kiosks keep nothing there; browsers clear the name when the tab leaves for another site).
+  // The server keeps a tab's resume handle under it (in an HttpOnly cookie), so a reload takes the tab's own visit back.
   tabId: function () {
-    let id = null;
-    try { id = sessionStorage.getItem('p3w-tab'); } catch { return null; }
-    if (!id) {
-      const bytes = new Uint8Array(16);
-      crypto.getRandomValues(bytes);
-      id = Array.prototype.map.call(bytes, function (b) { return b.toString(16).padStart(2, '0'); }).join('');
-      try { sessionStorage.setItem('p3w-tab', id); } catch { return null; }
+    const prefix = 'p3w-tab-';
+    if (typeof window.name === 'string' && window.name.indexOf(prefix) === 0 && window.name.length === prefix.length + 32) {
+      return window.name.substring(prefix.length);
     }
+    const bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);
+    const id = Array.prototype.map.call(bytes, function (b) { return b.toString(16).padStart(2, '0'); }).join('');
+    window.name = prefix + id;
     return id;
   },
 

@@ -70,7 +70,7 @@ public sealed class DownloadTests(WebmailFixture fixture)
         var fromOwnerBrowser = await ownerTab.Context.APIRequest.GetAsync(second);
         var ownerBytes = await fromOwnerBrowser.BodyAsync();
 
-        Assert.Equal(404, fromOtherBrowser.Status);
+        Assert.Equal(204, fromOtherBrowser.Status);
         Assert.Equal(200, fromOwnerBrowser.Status);
         Assert.Equal(SampleFiles.Pdf, ownerBytes);
     }

@@ -6,13 +6,14 @@ namespace Pop3Webmail.EndToEnd.Tests.Browser;
 
 /// <summary>
 /// A session ends with QUIT however the tab goes away, and QUIT commits the deletions the user marked
-/// (RFC 1939 §6): a closed tab at once, a vanished browser once the circuit's retention period has run out.
+/// (RFC 1939 §6): a closed tab once the resume grace period (for a reload) is over, a vanished browser once the
+/// circuit's retention period and then the grace period have run out.
 /// </summary>
 [Collection(BrowserCollectionDefinition.Name)]
 public sealed class SessionEndTests(WebmailFixture fixture)
 {
     [Fact(Timeout = 60_000)]
-    public async Task ClosingTheTabQuitsAtOnceAndCommitsTheDeletion()
+    public async Task ClosingTheTabQuitsOnceTheResumeGraceIsOverAndCommitsTheDeletion()
     {
         fixture.Require();
         var account = fixture.CreateAccount("close-tab", ThreeMessages());
@@ -23,8 +24,8 @@ public sealed class SessionEndTests(WebmailFixture fixture)
 
         await tab.Page.CloseAsync();
 
-        // Well within the retention period: it was the closed tab that ended the session, not a timeout.
-        var session = await account.WaitForEndedSessionAsync(WebmailFixture.CircuitRetention / 2, TestContext.Current.CancellationToken);
+        // Well within the circuit's retention period: it was the closed tab that ended the session (after the grace).
+        var session = await account.WaitForEndedSessionAsync(WebmailFixture.ResumeGrace + (WebmailFixture.CircuitRetention / 2), TestContext.Current.CancellationToken);
         Assert.True(session.LoggedOut, session.DisconnectReason);
         Assert.Equal(1, session.Deleted);
         Assert.Equal(2, account.StoredMessageCount);
@@ -46,7 +47,7 @@ public sealed class SessionEndTests(WebmailFixture fixture)
         await chromium.KillAsync();
         var openRightAfterTheKill = account.Server.CountPop3Sessions(account.Name);
 
-        var session = await account.WaitForEndedSessionAsync(WebmailFixture.CircuitRetention + TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken);
+        var session = await account.WaitForEndedSessionAsync(WebmailFixture.CircuitRetention + WebmailFixture.ResumeGrace + TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken);
         Assert.Equal(1, openRightAfterTheKill);
         Assert.True(session.LoggedOut, session.DisconnectReason);
         Assert.Equal(1, session.Deleted);

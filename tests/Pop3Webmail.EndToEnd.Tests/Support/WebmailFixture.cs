@@ -32,6 +32,9 @@ public sealed class WebmailFixture : IAsyncLifetime
     /// <summary>How long a circuit whose browser vanished is kept (3 minutes by default): short, so scenarios can wait it out.</summary>
     internal static readonly TimeSpan CircuitRetention = TimeSpan.FromSeconds(10);
 
+    /// <summary>How long a visit outlives its closed tab for a reload to take it back (60 s by default): short here too.</summary>
+    internal static readonly TimeSpan ResumeGrace = TimeSpan.FromSeconds(3);
+
     /// <summary>The date of every test mailbox's first message; later ones follow hour by hour.</summary>
     internal static readonly DateTimeOffset FirstDate = new(2026, 3, 2, 9, 0, 0, TimeSpan.FromHours(3));
 
@@ -157,6 +160,8 @@ public sealed class WebmailFixture : IAsyncLifetime
         yield return new("Mail:Servers:2:Host", "127.0.0.1");
         yield return new("Mail:Servers:2:Port", OfflinePort.ToString(CultureInfo.InvariantCulture));
         yield return new("Mail:Servers:2:Security", "StartTls");
+
+        yield return new("Mail:ResumeGracePeriod", ResumeGrace.ToString("c", CultureInfo.InvariantCulture));
 
         // Every scenario signs in from 127.0.0.1; the per-client brute-force limit is not what they test.
         yield return new("Mail:RateLimits:AttemptsPerClient", "1000");
