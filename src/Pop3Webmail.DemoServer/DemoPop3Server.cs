@@ -34,6 +34,7 @@ public sealed partial class DemoPop3Server : IAsyncDisposable
     private readonly Dictionary<string, DemoMaildrop> _maildrops;
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<int, Task> _sessionTasks = new();
+    private readonly ConcurrentDictionary<int, CancellationTokenSource> _aborts = new();
     private readonly Lock _lock = new();
     private readonly List<DemoPop3SessionInfo> _sessions = [];
     private readonly List<Waiter> _waiters = [];
@@ -126,6 +127,50 @@ public sealed partial class DemoPop3Server : IAsyncDisposable
 
     /// <summary>The committed messages of an account's maildrop right now (what the next login will see).</summary>
     public IReadOnlyList<DemoMessage> GetMessages(string userName) => RequireMaildrop(userName).Snapshot();
+
+    /// <summary>
+    /// Opens a connection to this server in memory (no TCP port): the returned stream is the client's end, on which the
+    /// server greets like on an accepted socket. Disposing it closes the connection, as closing a socket would.
+    /// </summary>
+    public Stream ConnectInMemory()
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        var (client, server) = DemoInMemoryConnection.Create();
+        StartSession(server, remoteEndPoint: null, shutdownSending: null);
+        return client;
+    }
+
+    /// <summary>
+    /// Removes messages from an account's maildrop as another client would have (deleted and quit); sessions see it
+    /// from their next login. Returns how many were removed.
+    /// </summary>
+    public int Expunge(string userName, IReadOnlyCollection<string> uids)
+    {
+        ArgumentNullException.ThrowIfNull(uids);
+        var removed = RequireMaildrop(userName).Remove(uids);
+        NotifyChanged();
+        return removed;
+    }
+
+    /// <summary>
+    /// Cuts every open session of <paramref name="userName"/> now, as a broken network would: nothing they marked is
+    /// committed, their maildrop lock is released. Returns how many were cut.
+    /// </summary>
+    public int Disconnect(string userName)
+    {
+        ArgumentNullException.ThrowIfNull(userName);
+        var cut = 0;
+        foreach (var info in Sessions.Where(s => !s.Completion.IsCompleted && s.UserName == userName))
+        {
+            if (_aborts.TryGetValue(info.Id, out var abort))
+            {
+                abort.Cancel();
+                cut++;
+            }
+        }
+
+        return cut;
+    }
 
     /// <summary>Appends a message to an account's maildrop, as new mail arriving; sessions see it from their next login.</summary>
     public void Deliver(string userName, DemoMessage message)
@@ -239,15 +284,15 @@ public sealed partial class DemoPop3Server : IAsyncDisposable
                 continue;
             }
 
-            StartSession(socket);
+            socket.NoDelay = true;
+            StartSession(new NetworkStream(socket, ownsSocket: true), socket.RemoteEndPoint, () => ShutdownSending(socket));
         }
     }
 
-    private void StartSession(Socket socket)
+    private void StartSession(Stream transport, EndPoint? remoteEndPoint, Action? shutdownSending)
     {
-        socket.NoDelay = true;
         var id = Interlocked.Increment(ref _nextSessionId);
-        var info = new DemoPop3SessionInfo(id, socket.RemoteEndPoint);
+        var info = new DemoPop3SessionInfo(id, remoteEndPoint);
         bool rejected;
         lock (_lock)
         {
@@ -257,21 +302,35 @@ public sealed partial class DemoPop3Server : IAsyncDisposable
         }
 
         NotifyChanged();
-        var task = Task.Run(() => RunSessionAsync(socket, info, rejected));
+        var abort = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+        _aborts[id] = abort;
+        var task = Task.Run(() => RunSessionAsync(transport, shutdownSending, info, rejected, abort.Token));
         _sessionTasks[id] = task;
-        _ = task.ContinueWith(_ => _sessionTasks.TryRemove(id, out var _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        _ = task.ContinueWith(_ =>
+        {
+            _sessionTasks.TryRemove(id, out var _);
+            if (_aborts.TryRemove(id, out var done))
+            {
+                done.Dispose();
+            }
+        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
-    private async Task RunSessionAsync(Socket socket, DemoPop3SessionInfo info, bool rejected)
+    private async Task RunSessionAsync(Stream transport, Action? shutdownSending, DemoPop3SessionInfo info, bool rejected, CancellationToken stopping)
     {
         LogSessionStarted(info.Id, info.RemoteEndPoint);
         var end = DemoPop3SessionEnd.ServerError;
         try
         {
-            using var stream = new NetworkStream(socket, ownsSocket: true);
+            using var stream = transport;
             using var session = new DemoPop3Session(this, _options, info, stream);
-            end = await session.RunAsync(rejected, _stopping.Token).ConfigureAwait(false);
-            ShutdownSending(socket);
+            end = await session.RunAsync(rejected, stopping).ConfigureAwait(false);
+            if (end == DemoPop3SessionEnd.ServerStopped && !_stopping.IsCancellationRequested)
+            {
+                end = DemoPop3SessionEnd.FaultInjected; // cut by Disconnect
+            }
+
+            shutdownSending?.Invoke();
         }
 #pragma warning disable CA1031 // The top of a session's background task: anything unexpected is logged, never lost.
         catch (Exception ex)

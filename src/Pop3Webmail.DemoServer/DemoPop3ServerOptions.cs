@@ -1,5 +1,18 @@
 namespace Pop3Webmail.DemoServer;
 
+/// <summary>How an account's server answers UIDL (RFC 1939 §7), to play servers that lack it or get it wrong.</summary>
+public enum DemoUidlMode
+{
+    /// <summary>A unique, permanent id per message, as the RFC requires.</summary>
+    Unique,
+
+    /// <summary>No UIDL: not in CAPA, and the command is refused.</summary>
+    None,
+
+    /// <summary>A broken server: ids so short (one hex digit) that different messages share them.</summary>
+    Colliding,
+}
+
 /// <summary>One login of the demo server and the mailbox its maildrop starts with.</summary>
 public sealed class DemoPop3Account
 {
@@ -23,6 +36,9 @@ public sealed class DemoPop3Account
     public string Password { get; }
 
     public DemoMailbox Mailbox { get; }
+
+    /// <summary>How this account's sessions answer UIDL.</summary>
+    public DemoUidlMode Uidl { get; init; }
 
     /// <summary>Never the password: accounts end up in logs and test output.</summary>
     public override string ToString() => UserName;

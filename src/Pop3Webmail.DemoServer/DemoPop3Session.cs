@@ -415,13 +415,16 @@ internal sealed class DemoPop3Session : IDisposable
                 }
 
                 return null;
+            case "UIDL" when _maildrop!.Account.Uidl == DemoUidlMode.None:
+                await ReplyAsync("-ERR UIDL is not supported", cancellationToken).ConfigureAwait(false);
+                return null;
             case "UIDL" when arguments.Length == 0:
                 await ReplyAsync("+OK Unique-ID listing follows", cancellationToken).ConfigureAwait(false);
                 for (var i = 0; i < _messages.Length; i++)
                 {
                     if (!_deleted[i])
                     {
-                        await ReplyAsync(Invariant($"{i + 1} {_messages[i].Uid}"), cancellationToken).ConfigureAwait(false);
+                        await ReplyAsync(Invariant($"{i + 1} {ReportedUid(_messages[i])}"), cancellationToken).ConfigureAwait(false);
                     }
                 }
 
@@ -430,7 +433,7 @@ internal sealed class DemoPop3Session : IDisposable
             case "UIDL" when arguments.Length == 1:
                 if (await FindMessageAsync(arguments[0], cancellationToken).ConfigureAwait(false) is { } identified)
                 {
-                    await ReplyAsync(Invariant($"+OK {identified + 1} {_messages[identified].Uid}"), cancellationToken).ConfigureAwait(false);
+                    await ReplyAsync(Invariant($"+OK {identified + 1} {ReportedUid(_messages[identified])}"), cancellationToken).ConfigureAwait(false);
                 }
 
                 return null;
@@ -513,12 +516,19 @@ internal sealed class DemoPop3Session : IDisposable
         return number - 1;
     }
 
+    /// <summary>The UIDL this account's server reports: the real one, or a colliding prefix for a broken server.</summary>
+    private string ReportedUid(DemoMessage message) =>
+        _maildrop!.Account.Uidl == DemoUidlMode.Colliding ? message.Uid[..1] : message.Uid;
+
     private async Task WriteCapabilitiesAsync(CancellationToken cancellationToken)
     {
         // RFC 2449 §5 and §6; USER and SASL matter only before login, as Dovecot shows them.
         await ReplyAsync("+OK Capability list follows", cancellationToken).ConfigureAwait(false);
         await ReplyAsync("TOP", cancellationToken).ConfigureAwait(false);
-        await ReplyAsync("UIDL", cancellationToken).ConfigureAwait(false);
+        if (_maildrop?.Account.Uidl != DemoUidlMode.None)
+        {
+            await ReplyAsync("UIDL", cancellationToken).ConfigureAwait(false);
+        }
         if (!IsAuthenticated)
         {
             await ReplyAsync("USER", cancellationToken).ConfigureAwait(false);
