@@ -96,14 +96,26 @@ internal sealed class DeletionLedger
         var gone = new List<PendingDeletion>();
         var unprovable = new List<PendingDeletion>();
         var byUid = index.Messages.Where(static m => m.Uid is not null).ToDictionary(static m => m.Uid!, StringComparer.Ordinal);
-        var withoutUid = index.Messages.Where(static m => m.Uid is null).ToArray();
-        foreach (var entry in Volatile.Read(ref _pending).Values)
+        var everyUidUnique = index.Messages.All(static m => m.Uid is not null);
+        var entries = Volatile.Read(ref _pending).Values.ToArray();
+        foreach (var entry in entries)
         {
             if (entry.Identity.Uid is { } uid && byUid.TryGetValue(uid, out var message))
             {
                 proven.Add(message);
             }
-            else if (entry.Identity.Uid is not null && withoutUid.Length == 0)
+        }
+
+        // A message proven by its UIDL is nobody else's candidate.
+        var claimed = proven.Select(static m => m.Number).ToHashSet();
+        foreach (var entry in entries)
+        {
+            if (entry.Identity.Uid is { } uid && byUid.ContainsKey(uid))
+            {
+                continue;
+            }
+
+            if (entry.Identity.Uid is not null && everyUidUnique)
             {
                 // Every listed message has a unique UIDL and this one is not among them: it was deleted elsewhere.
                 gone.Add(entry);
@@ -114,7 +126,9 @@ internal sealed class DeletionLedger
             }
             else
             {
-                var candidates = withoutUid.Where(m => m.Size == entry.Identity.Size).Select(static m => m.Number).ToArray();
+                // Any message of that size may be it, whether it has a UIDL now or not (a server can start or stop
+                // repeating UIDLs between sessions).
+                var candidates = index.Messages.Where(m => m.Size == entry.Identity.Size && !claimed.Contains(m.Number)).Select(static m => m.Number).ToArray();
                 if (candidates.Length == 0)
                 {
                     // No message of that size is left: whatever it was, it is not there any more.
