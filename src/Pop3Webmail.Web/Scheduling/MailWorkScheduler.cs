@@ -85,9 +85,13 @@ public sealed class MailWorkScheduler
             waiter.Node = _queues[(int)priority].AddLast(waiter);
             _queued++;
             _telemetry.RecordWorkQueued(priority);
+
+            // A token cancelled since the check above runs the callback right here; the lock is re-entrant, and Cancel
+            // dequeues the waiter it has just queued.
+            waiter.Registration = cancellationToken.UnsafeRegister(static (state, token) => ((Waiter)state!).CancelWait(token), waiter);
         }
 
-        return WaitAsync(waiter, cancellationToken);
+        return new ValueTask<MailWorkSlot>(waiter.Completion.Task);
     }
 
     internal void Release(MailWorkPriority priority)
@@ -106,15 +110,6 @@ public sealed class MailWorkScheduler
 
         // The slot passes straight to the next waiter (_inUse unchanged); its continuation runs elsewhere, not here.
         next.Completion.TrySetResult(new MailWorkSlot(this, next.Priority));
-    }
-
-    private static async ValueTask<MailWorkSlot> WaitAsync(Waiter waiter, CancellationToken cancellationToken)
-    {
-        // Registered after queueing: a token cancelled in between runs the callback right here, which dequeues it.
-        using (cancellationToken.UnsafeRegister(static (state, token) => ((Waiter)state!).CancelWait(token), waiter))
-        {
-            return await waiter.Completion.Task.ConfigureAwait(false);
-        }
     }
 
     private void Cancel(Waiter waiter, CancellationToken cancellationToken)
@@ -162,6 +157,10 @@ public sealed class MailWorkScheduler
 
         var next = overdue ?? byPriority!;
         _queues[(int)next.Priority].Remove(next.Node!);
+
+        // Unregister, not Dispose: Dispose would wait for a callback that is itself waiting for this lock. A callback
+        // already running finds the waiter dequeued and leaves it alone.
+        next.Registration.Unregister();
         _queued--;
         _telemetry.RecordWorkLeftQueue(next.Priority);
         _telemetry.RecordWorkStarted(next.Priority, _timeProvider.GetElapsedTime(next.QueuedAt, now), aged: !ReferenceEquals(next, byPriority));
@@ -175,6 +174,8 @@ public sealed class MailWorkScheduler
         public long QueuedAt { get; } = queuedAt;
 
         public LinkedListNode<Waiter>? Node { get; set; }
+
+        public CancellationTokenRegistration Registration { get; set; }
 
         public TaskCompletionSource<MailWorkSlot> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

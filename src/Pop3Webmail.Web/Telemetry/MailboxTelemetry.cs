@@ -153,7 +153,8 @@ public sealed class MailboxTelemetry : IDisposable
     internal static string SignInOutcomeTag(SignInError outcome) =>
         outcome == SignInError.None ? SignInSuccess : TelemetryTags.Of(outcome);
 
-    internal void CountSignIn(string outcomeTag) => _signIns.Add(1, new KeyValuePair<string, object?>(TelemetryTags.Outcome, outcomeTag));
+    internal void CountSignIn(SignInError outcome) =>
+        _signIns.Add(1, new KeyValuePair<string, object?>(TelemetryTags.Outcome, SignInOutcomeTag(outcome)));
 
     internal void CountSessionEnd(SignOutReason reason)
     {

@@ -92,10 +92,9 @@ public sealed class SignInOperation : IDisposable
     /// <summary>Counts the sign-in by outcome (<see cref="SignInError.None"/> is success) and records its duration.</summary>
     public void Complete(SignInError outcome)
     {
-        var tag = MailboxTelemetry.SignInOutcomeTag(outcome);
-        if (_operation.Finish(tag, failed: outcome != SignInError.None))
+        if (_operation.Finish(MailboxTelemetry.SignInOutcomeTag(outcome), failed: outcome != SignInError.None))
         {
-            _telemetry.CountSignIn(tag);
+            _telemetry.CountSignIn(outcome);
         }
     }
 
