@@ -22,6 +22,13 @@ public static class TelemetryServiceCollectionExtensions
         "System.Runtime",
     ];
 
+    /// <summary>The POP3 library's command latency histogram (seconds, tagged <c>pop3.command</c>).</summary>
+    internal const string Pop3CommandDuration = "pop3.client.command.duration";
+
+    // Seconds, for a POP3 command: from a sub-millisecond NOOP on a LAN to a large RETR or a server stalling to a timeout.
+    // The SDK's default boundaries (0 to 10,000) suit milliseconds and would put every command in the first bucket.
+    private static readonly double[] Pop3CommandBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
     /// <summary>
     /// <see cref="MailboxTelemetry"/>, the per-circuit correlation id and its logging scope, and, when configured
     /// (section <c>Telemetry</c>), the OpenTelemetry exporters: a Prometheus scrape endpoint and/or OTLP push.
@@ -47,7 +54,8 @@ public static class TelemetryServiceCollectionExtensions
             .ConfigureResource(resource => resource.AddService(options.ServiceName, serviceInstanceId: Environment.MachineName));
         openTelemetry.WithMetrics(metrics =>
         {
-            metrics.AddMeter(MailboxTelemetry.MeterName, MailboxTelemetry.Pop3MeterName).AddMeter(FrameworkMeters);
+            metrics.AddMeter(MailboxTelemetry.MeterName, MailboxTelemetry.Pop3MeterName).AddMeter(FrameworkMeters)
+                .AddView(Pop3CommandDuration, new ExplicitBucketHistogramConfiguration { Boundaries = Pop3CommandBuckets });
             if (options.Prometheus.Enabled)
             {
                 metrics.AddPrometheusExporter();
