@@ -10,8 +10,10 @@ using Pop3Webmail.Web.Configuration;
 using Pop3Webmail.Web.Demo;
 using Pop3Webmail.Web.Health;
 using Pop3Webmail.Web.Mail;
+using Pop3Webmail.Web.Scheduling;
 using Pop3Webmail.Web.Security;
 using Pop3Webmail.Web.Session;
+using Pop3Webmail.Web.Telemetry;
 
 namespace Pop3Webmail.Web.Hosting;
 
@@ -66,6 +68,8 @@ public static class WebmailServiceCollectionExtensions
         services.AddPop3WebmailHealth(configuration);
         services.AddReverseProxySupport(configuration);
         services.AddMailRendering();
+        services.AddPop3WebmailTelemetry(configuration);
+        services.AddMailWorkScheduler(configuration);
         services.AddLocalization(o => o.ResourcesPath = "Resources");
         services.Configure<RequestLocalizationOptions>(o =>
         {

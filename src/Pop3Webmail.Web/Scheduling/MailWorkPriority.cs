@@ -1,0 +1,14 @@
+namespace Pop3Webmail.Web.Scheduling;
+
+/// <summary>What POP3 work is for, highest priority first.</summary>
+public enum MailWorkPriority
+{
+    /// <summary>Someone is waiting on it: sign-in, the first page of the list, opening a message, a deletion.</summary>
+    Interactive,
+
+    /// <summary>Listing the rest of the mailbox behind the first page.</summary>
+    Background,
+
+    /// <summary>NOOP so an idle connection is not closed by the server's autologout timer (RFC 1939 §3: at least 10 minutes).</summary>
+    KeepAlive,
+}
