@@ -11,6 +11,7 @@ using Pop3Webmail.Web.Demo;
 using Pop3Webmail.Web.Downloads;
 using Pop3Webmail.Web.Health;
 using Pop3Webmail.Web.Mail;
+using Pop3Webmail.Web.MailboxState;
 using Pop3Webmail.Web.Security;
 using Pop3Webmail.Web.Session;
 
@@ -72,6 +73,7 @@ public static class WebmailServiceCollectionExtensions
         services.AddPop3WebmailHealth(configuration);
         services.AddReverseProxySupport(configuration);
         services.AddMailRendering();
+        services.AddMailboxState();
         services.AddLocalization(o => o.ResourcesPath = "Resources");
         services.Configure<RequestLocalizationOptions>(o =>
         {
