@@ -5,8 +5,9 @@ using System.Text;
 namespace Pop3Webmail.Web.MailboxState;
 
 /// <summary>
-/// Names mailboxes in the database by a keyed hash (HMAC-SHA256 with the installation secret) of server and user name:
-/// without the secret, the database reveals neither, and a guessed name cannot be checked against it.
+/// What the installation secret gives the store: mailbox names in the database are a keyed hash (HMAC-SHA256) of server
+/// and user name, so without the secret the database reveals neither and a guessed name cannot be checked against it;
+/// and the pepper mixed into every mailbox key (<see cref="MailboxKeys"/>).
 /// </summary>
 internal sealed class MailboxIdentity : IDisposable
 {
@@ -16,6 +17,7 @@ internal sealed class MailboxIdentity : IDisposable
     public const int MinimumSecretLength = 32;
 
     private static readonly byte[] Domain = "pop3webmail mailbox-state v1 mailbox\n"u8.ToArray();
+    private static readonly byte[] PepperInfo = "pop3webmail mailbox-state v1 pepper"u8.ToArray();
 
     private readonly byte[] _secret;
 
@@ -27,7 +29,11 @@ internal sealed class MailboxIdentity : IDisposable
         }
 
         _secret = [.. secret];
+        Pepper = HKDF.DeriveKey(HashAlgorithmName.SHA256, _secret, 32, salt: [], info: PepperInfo);
     }
+
+    /// <summary>Mixed into every mailbox key, so the stored key-check values are useless for guessing without the secret.</summary>
+    public byte[] Pepper { get; }
 
     /// <summary>
     /// The mailbox's tag. The user name is normalized to NFC only: case is kept because a server may treat "Ann" and
@@ -47,5 +53,9 @@ internal sealed class MailboxIdentity : IDisposable
         return HMACSHA256.HashData(_secret, input);
     }
 
-    public void Dispose() => CryptographicOperations.ZeroMemory(_secret);
+    public void Dispose()
+    {
+        CryptographicOperations.ZeroMemory(_secret);
+        CryptographicOperations.ZeroMemory(Pepper);
+    }
 }

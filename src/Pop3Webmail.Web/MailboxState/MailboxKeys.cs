@@ -5,9 +5,11 @@ namespace Pop3Webmail.Web.MailboxState;
 
 /// <summary>
 /// The keys of one mailbox, derived from the user's password: PBKDF2-SHA256 (RFC 8018 §5.2) with the mailbox's random
-/// salt gives a master key, and HKDF-Expand (RFC 5869 §2.3) splits it into independent keys for row encryption
-/// (AES-256-GCM), row ids (HMAC-SHA256 of the UIDL) and the key-check value that tells a changed password from the
-/// right one. Only the key-check value is stored; the keys live in memory for one visit and are zeroed on dispose.
+/// salt, then HKDF-Extract (RFC 5869 §2.2) with the installation's pepper (<see cref="MailboxIdentity.Pepper"/>) gives a
+/// master key, and HKDF-Expand (§2.3) splits it into independent keys for row encryption (AES-256-GCM), row ids
+/// (HMAC-SHA256 of the UIDL) and the key-check value that tells a changed password from the right one. Only the
+/// key-check value is stored; thanks to the pepper, a copy of the database without the installation secret cannot be
+/// used to test password guesses. The keys live in memory for one visit and are zeroed on dispose.
 /// A row's payload is the sealed <see cref="RememberedMessageCodec"/> record with the mailbox tag and row id as
 /// associated data: a row that is damaged, tampered with, moved to another row or mailbox, or sealed under another
 /// password does not open, and reads as absent.
@@ -49,11 +51,15 @@ internal sealed class MailboxKeys : IDisposable
     /// <summary>Stored beside the salt; equal only when the password is the one the mailbox was created with.</summary>
     public byte[] KeyCheck { get; }
 
-    /// <summary>Derives the keys of the mailbox <paramref name="mailboxTag"/> (the costly step: <paramref name="iterations"/> rounds of PBKDF2-SHA256).</summary>
-    public static MailboxKeys Derive(string password, byte[] salt, int iterations, byte[] mailboxTag)
+    /// <summary>
+    /// Derives the keys of the mailbox <paramref name="mailboxTag"/> (the costly step: <paramref name="iterations"/>
+    /// rounds of PBKDF2-SHA256).
+    /// </summary>
+    public static MailboxKeys Derive(string password, byte[] salt, int iterations, byte[] mailboxTag, byte[] pepper)
     {
         var passwordBytes = Encoding.UTF8.GetBytes(password);
-        var masterKey = Rfc2898DeriveBytes.Pbkdf2(passwordBytes, salt, iterations, HashAlgorithmName.SHA256, KeyLength);
+        var stretched = Rfc2898DeriveBytes.Pbkdf2(passwordBytes, salt, iterations, HashAlgorithmName.SHA256, KeyLength);
+        var masterKey = HKDF.Extract(HashAlgorithmName.SHA256, stretched, pepper);
         try
         {
             return new MailboxKeys(masterKey, mailboxTag);
@@ -61,6 +67,7 @@ internal sealed class MailboxKeys : IDisposable
         finally
         {
             CryptographicOperations.ZeroMemory(passwordBytes);
+            CryptographicOperations.ZeroMemory(stretched);
             CryptographicOperations.ZeroMemory(masterKey);
         }
     }

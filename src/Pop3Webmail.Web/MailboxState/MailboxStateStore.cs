@@ -132,7 +132,7 @@ public sealed partial class MailboxStateStore : IMailboxStateStore, IAsyncDispos
                 {
                     keysSalt = MailboxKeys.NewSalt();
                     keys?.Dispose();
-                    keys = await DeriveAsync(password, keysSalt, iterations, tag, cancellationToken);
+                    keys = await DeriveAsync(password, keysSalt, iterations, tag, backend.Identity.Pepper, cancellationToken);
                     if (await database.CreateMailboxAsync(tag, keysSalt, iterations, keys.KeyCheck, Now(), cancellationToken) is { } id)
                     {
                         return HandOver(database, ref keys, id, previousVisit: null, []);
@@ -147,7 +147,7 @@ public sealed partial class MailboxStateStore : IMailboxStateStore, IAsyncDispos
                     {
                         keys?.Dispose();
                         keysSalt = stored.Salt;
-                        keys = await DeriveAsync(password, keysSalt, iterations, tag, cancellationToken);
+                        keys = await DeriveAsync(password, keysSalt, iterations, tag, backend.Identity.Pepper, cancellationToken);
                     }
 
                     if (keys.Matches(stored.KeyCheck))
@@ -211,8 +211,8 @@ public sealed partial class MailboxStateStore : IMailboxStateStore, IAsyncDispos
     }
 
     /// <summary>PBKDF2 costs tens of milliseconds of CPU: off the caller's thread (a circuit's, in Blazor Server).</summary>
-    private static Task<MailboxKeys> DeriveAsync(string password, byte[] salt, int iterations, byte[] tag, CancellationToken cancellationToken) =>
-        Task.Run(() => MailboxKeys.Derive(password, salt, iterations, tag), cancellationToken);
+    private static Task<MailboxKeys> DeriveAsync(string password, byte[] salt, int iterations, byte[] tag, byte[] pepper, CancellationToken cancellationToken) =>
+        Task.Run(() => MailboxKeys.Derive(password, salt, iterations, tag, pepper), cancellationToken);
 
     private long Now() => _time.GetUtcNow().ToUnixTimeMilliseconds();
 

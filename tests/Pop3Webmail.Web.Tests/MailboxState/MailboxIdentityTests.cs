@@ -22,6 +22,16 @@ public sealed class MailboxIdentityTests : IDisposable
     }
 
     [Fact]
+    public void ThePepperIsSecretDependentAndUnlikeAnyTag()
+    {
+        using var otherInstallation = new MailboxIdentity([.. Enumerable.Range(1, 32).Select(i => (byte)i)]);
+
+        Assert.Equal(32, _identity.Pepper.Length);
+        Assert.NotEqual(_identity.Pepper, otherInstallation.Pepper);
+        Assert.NotEqual(_identity.Pepper, _identity.Tag(string.Empty, string.Empty));
+    }
+
+    [Fact]
     public void ServerAndUserNameCannotBeShiftedIntoEachOther() =>
         Assert.NotEqual(_identity.Tag("mail:99", "5bob"), _identity.Tag("mail:995", "bob"));
 

@@ -8,8 +8,9 @@ public sealed class MailboxKeysTests : IDisposable
     private const int Iterations = 1_000;
     private static readonly byte[] Salt = RandomNumberGenerator.GetBytes(MailboxKeys.SaltLength);
     private static readonly byte[] Tag = RandomNumberGenerator.GetBytes(MailboxIdentity.TagLength);
+    private static readonly byte[] Pepper = RandomNumberGenerator.GetBytes(32);
 
-    private readonly MailboxKeys _keys = MailboxKeys.Derive("the right password", Salt, Iterations, Tag);
+    private readonly MailboxKeys _keys = MailboxKeys.Derive("the right password", Salt, Iterations, Tag, Pepper);
 
     public void Dispose() => _keys.Dispose();
 
@@ -25,31 +26,33 @@ public sealed class MailboxKeysTests : IDisposable
     public void ARowSealedUnderOnePasswordDoesNotOpenUnderAnother()
     {
         var row = _keys.Protect(SampleMessages.Numbered(1));
-        using var other = MailboxKeys.Derive("a wrong password", Salt, Iterations, Tag);
+        using var other = MailboxKeys.Derive("a wrong password", Salt, Iterations, Tag, Pepper);
 
         Assert.Null(other.Unprotect(row));
         Assert.Null(other.Unprotect(row with { RowId = other.RowId(SampleMessages.Numbered(1).Uid) }));
     }
 
     [Fact]
-    public void TheKeyCheckMatchesOnlyTheSamePasswordSaltAndIterations()
+    public void TheKeyCheckMatchesOnlyTheSamePasswordSaltIterationsAndPepper()
     {
-        using var same = MailboxKeys.Derive("the right password", Salt, Iterations, Tag);
-        using var otherPassword = MailboxKeys.Derive("the right passwort", Salt, Iterations, Tag);
-        using var otherSalt = MailboxKeys.Derive("the right password", RandomNumberGenerator.GetBytes(MailboxKeys.SaltLength), Iterations, Tag);
-        using var otherIterations = MailboxKeys.Derive("the right password", Salt, Iterations + 1, Tag);
+        using var same = MailboxKeys.Derive("the right password", Salt, Iterations, Tag, Pepper);
+        using var otherPassword = MailboxKeys.Derive("the right passwort", Salt, Iterations, Tag, Pepper);
+        using var otherSalt = MailboxKeys.Derive("the right password", RandomNumberGenerator.GetBytes(MailboxKeys.SaltLength), Iterations, Tag, Pepper);
+        using var otherIterations = MailboxKeys.Derive("the right password", Salt, Iterations + 1, Tag, Pepper);
+        using var otherInstallation = MailboxKeys.Derive("the right password", Salt, Iterations, Tag, RandomNumberGenerator.GetBytes(32));
 
         Assert.True(same.Matches(_keys.KeyCheck));
         Assert.False(otherPassword.Matches(_keys.KeyCheck));
         Assert.False(otherSalt.Matches(_keys.KeyCheck));
         Assert.False(otherIterations.Matches(_keys.KeyCheck));
+        Assert.False(otherInstallation.Matches(_keys.KeyCheck), "without the installation's pepper a password guess cannot be checked");
         Assert.Equal(MailboxKeys.KeyCheckLength, _keys.KeyCheck.Length);
     }
 
     [Fact]
     public void ARowIdIsAKeyedHashOfTheUidThatDependsOnThePassword()
     {
-        using var other = MailboxKeys.Derive("a wrong password", Salt, Iterations, Tag);
+        using var other = MailboxKeys.Derive("a wrong password", Salt, Iterations, Tag, Pepper);
 
         Assert.Equal(_keys.RowId("uidl-1"), _keys.RowId("uidl-1"));
         Assert.NotEqual(_keys.RowId("uidl-1"), _keys.RowId("uidl-2"));
@@ -61,7 +64,7 @@ public sealed class MailboxKeysTests : IDisposable
     public void ARowMovedToAnotherMailboxOrRowDoesNotOpen()
     {
         var row = _keys.Protect(SampleMessages.Numbered(1));
-        using var sameSecretOtherMailbox = MailboxKeys.Derive("the right password", Salt, Iterations, RandomNumberGenerator.GetBytes(MailboxIdentity.TagLength));
+        using var sameSecretOtherMailbox = MailboxKeys.Derive("the right password", Salt, Iterations, RandomNumberGenerator.GetBytes(MailboxIdentity.TagLength), Pepper);
 
         Assert.Null(sameSecretOtherMailbox.Unprotect(row));
         Assert.Null(_keys.Unprotect(row with { RowId = _keys.RowId(SampleMessages.Numbered(2).Uid) }));

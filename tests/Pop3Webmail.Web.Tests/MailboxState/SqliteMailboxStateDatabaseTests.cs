@@ -124,6 +124,17 @@ public sealed class SqliteMailboxStateDatabaseTests : MailboxStateStoreTests
         Assert.Empty(memory.Messages);
     }
 
+    [Fact]
+    public async Task ADatabaseFileThatIsNotSqliteMakesTheStoreUnavailable()
+    {
+        Directory.CreateDirectory(DataDirectory);
+        await File.WriteAllBytesAsync(DatabasePath, Encoding.ASCII.GetBytes(new string('#', 8192)), Ct);
+
+        var error = await Assert.ThrowsAsync<MailboxStateUnavailableException>(() => CreateStore().OpenAsync(ServerId, User, Password, Ct));
+
+        Assert.IsType<SqliteException>(error.InnerException);
+    }
+
     protected override MailStateOptions UnreachableStorage()
     {
         Directory.CreateDirectory(_root);
