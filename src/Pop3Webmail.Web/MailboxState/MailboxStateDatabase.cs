@@ -15,6 +15,8 @@ internal sealed record StoredRow(byte[] RowId, byte[] Payload);
 /// </summary>
 internal abstract class MailboxStateDatabase : IAsyncDisposable
 {
+    private volatile bool _disposed;
+
     /// <summary>The engine's name for messages and logs.</summary>
     public abstract string EngineName { get; }
 
@@ -28,7 +30,7 @@ internal abstract class MailboxStateDatabase : IAsyncDisposable
     /// </summary>
     public async Task<int> MigrateAsync(int targetVersion, long now, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var connection = await ConnectAsync(cancellationToken);
         await PrepareDatabaseAsync(connection, cancellationToken);
         await using var transaction = await BeginWriteAsync(connection, cancellationToken);
         await LockSchemaAsync(connection, transaction, cancellationToken);
@@ -54,7 +56,7 @@ internal abstract class MailboxStateDatabase : IAsyncDisposable
 
     public async Task<StoredMailbox?> FindMailboxAsync(byte[] tag, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var connection = await ConnectAsync(cancellationToken);
         await using var command = CreateCommand(connection, null, "SELECT id, salt, iterations, key_check, last_visit FROM p3w_mailbox WHERE tag = @tag", ("@tag", tag));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
@@ -73,7 +75,7 @@ internal abstract class MailboxStateDatabase : IAsyncDisposable
     /// <summary>Creates the mailbox row; null when one with this tag appeared meanwhile (another session created it).</summary>
     public async Task<long?> CreateMailboxAsync(byte[] tag, byte[] salt, int iterations, byte[] keyCheck, long now, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var connection = await ConnectAsync(cancellationToken);
         await using var command = CreateCommand(connection, null,
             "INSERT INTO p3w_mailbox (tag, salt, iterations, key_check, last_opened) VALUES (@tag, @salt, @iterations, @keyCheck, @now) "
             + "ON CONFLICT (tag) DO NOTHING RETURNING id",
@@ -84,7 +86,7 @@ internal abstract class MailboxStateDatabase : IAsyncDisposable
     /// <summary>Deletes a mailbox and all its rows.</summary>
     public async Task DeleteMailboxAsync(long mailboxId, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var connection = await ConnectAsync(cancellationToken);
         await using var transaction = await BeginWriteAsync(connection, cancellationToken);
         await ExecuteAsync(connection, transaction, "DELETE FROM p3w_message WHERE mailbox_id = @id", cancellationToken, ("@id", mailboxId));
         await ExecuteAsync(connection, transaction, "DELETE FROM p3w_mailbox WHERE id = @id", cancellationToken, ("@id", mailboxId));
@@ -94,7 +96,7 @@ internal abstract class MailboxStateDatabase : IAsyncDisposable
     /// <summary>Every row of the mailbox.</summary>
     public async Task<List<StoredRow>> ReadRowsAsync(long mailboxId, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var connection = await ConnectAsync(cancellationToken);
         await using var command = CreateCommand(connection, null, "SELECT row_id, payload FROM p3w_message WHERE mailbox_id = @id", ("@id", mailboxId));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var rows = new List<StoredRow>();
@@ -121,7 +123,7 @@ internal abstract class MailboxStateDatabase : IAsyncDisposable
     /// </summary>
     public async Task<bool> WriteRowsAsync(long mailboxId, IReadOnlyList<StoredRow> upserts, IReadOnlyList<byte[]> deletes, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var connection = await ConnectAsync(cancellationToken);
         await using var transaction = await BeginWriteAsync(connection, cancellationToken);
         await using (var lockCommand = CreateCommand(connection, transaction, LockMailboxSql, ("@id", mailboxId)))
         {
@@ -148,7 +150,7 @@ internal abstract class MailboxStateDatabase : IAsyncDisposable
     /// <summary>Deletes every mailbox last opened before <paramref name="cutoff"/>, with its rows; returns how many.</summary>
     public async Task<int> PurgeAsync(long cutoff, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var connection = await ConnectAsync(cancellationToken);
         await using var transaction = await BeginWriteAsync(connection, cancellationToken);
         await ExecuteAsync(connection, transaction,
             "DELETE FROM p3w_message WHERE mailbox_id IN (SELECT id FROM p3w_mailbox WHERE last_opened < @cutoff)", cancellationToken, ("@cutoff", cutoff));
@@ -157,7 +159,17 @@ internal abstract class MailboxStateDatabase : IAsyncDisposable
         return purged;
     }
 
-    public abstract ValueTask DisposeAsync();
+    /// <summary>Closes the pooled connections; afterwards every operation throws <see cref="ObjectDisposedException"/>.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (!_disposed)
+        {
+            _disposed = true;
+            await DisposeCoreAsync();
+        }
+    }
+
+    protected abstract ValueTask DisposeCoreAsync();
 
     protected abstract ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken);
 
@@ -199,6 +211,12 @@ internal abstract class MailboxStateDatabase : IAsyncDisposable
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    private ValueTask<DbConnection> ConnectAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return OpenConnectionAsync(cancellationToken);
+    }
+
     private static async Task<int> ReadVersionAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
     {
         await using var command = CreateCommand(connection, transaction, $"SELECT COALESCE(MAX(version), 0) FROM {MailboxStateSchema.VersionTable}");
@@ -207,7 +225,7 @@ internal abstract class MailboxStateDatabase : IAsyncDisposable
 
     private async Task<bool> UpdateMailboxAsync(string sql, long mailboxId, long now, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var connection = await ConnectAsync(cancellationToken);
         return await ExecuteAsync(connection, null, sql, cancellationToken, ("@id", mailboxId), ("@now", now)) > 0;
     }
 }

@@ -40,8 +40,9 @@ internal sealed partial class MailboxStateGuard(TimeSpan timeout, TimeProvider t
             Failed(action, ex);
             throw;
         }
-        catch (Exception ex) when (ex is DbException or IOException or UnauthorizedAccessException or TimeoutException)
+        catch (Exception ex) when (ex is DbException or IOException or UnauthorizedAccessException or TimeoutException or ObjectDisposedException)
         {
+            // ObjectDisposedException: the store was shut down (application stopping) while a visit still used it.
             throw Failed(action, new MailboxStateUnavailableException($"The mailbox state store could not {action}: {ex.Message}", ex));
         }
     }

@@ -26,7 +26,7 @@ internal sealed class PostgreSqlMailboxStateDatabase : MailboxStateDatabase
     /// <summary>FOR KEY SHARE: a concurrent DELETE of the mailbox (rebuild, purge) waits until this write commits.</summary>
     protected override string LockMailboxSql => "SELECT 1 FROM p3w_mailbox WHERE id = @id FOR KEY SHARE";
 
-    public override ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+    protected override ValueTask DisposeCoreAsync() => _dataSource.DisposeAsync();
 
     protected override async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) =>
         await _dataSource.OpenConnectionAsync(cancellationToken);

@@ -30,7 +30,7 @@ internal sealed class SqliteMailboxStateDatabase : MailboxStateDatabase
 
     protected override string LockMailboxSql => "SELECT 1 FROM p3w_mailbox WHERE id = @id";
 
-    public override ValueTask DisposeAsync()
+    protected override ValueTask DisposeCoreAsync()
     {
         // Pooled connections keep the file (and its WAL) open; closing the last one checkpoints the WAL into the file.
         using var connection = new SqliteConnection(_connectionString);

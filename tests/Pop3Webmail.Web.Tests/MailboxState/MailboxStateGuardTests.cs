@@ -22,6 +22,7 @@ public sealed class MailboxStateGuardTests
         new IOException("No space left on device"),
         new UnauthorizedAccessException("Access to the path is denied."),
         new TimeoutException("Timeout during connection attempt"),
+        new ObjectDisposedException("NpgsqlDataSource"),
     ];
 
     [Theory]

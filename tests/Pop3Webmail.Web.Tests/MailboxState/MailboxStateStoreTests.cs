@@ -503,6 +503,16 @@ public abstract class MailboxStateStoreTests : IAsyncLifetime
         await Assert.ThrowsAsync<ObjectDisposedException>(() => memory.RecordVisitAsync(Ct));
     }
 
+    [Fact]
+    public async Task AVisitThatOutlivesItsStoreFailsAsUnavailable()
+    {
+        var store = CreateStore();
+        await using var memory = await OpenAsync(store);
+        await store.DisposeAsync();
+
+        await Assert.ThrowsAsync<MailboxStateUnavailableException>(() => memory.RememberAsync(SampleMessages.Range(1), Ct));
+    }
+
     /// <summary>Storage that cannot be reached (a folder that cannot be created, a port nobody listens on).</summary>
     protected abstract MailStateOptions UnreachableStorage();
 
