@@ -36,6 +36,11 @@ internal sealed class MailboxStateBackend(MailboxStateDatabase database, Mailbox
         }
     }
 
+    /// <summary>False only when there certainly is no store yet (an SQLite file that was never created).</summary>
+    public static bool MayExist(MailStateOptions options) =>
+        options.Provider == MailStateProvider.PostgreSql
+        || File.Exists(Path.Combine(MailboxStateFiles.ResolveDirectory(options), MailboxStateFiles.DatabaseFileName));
+
     public async ValueTask DisposeAsync()
     {
         await Database.DisposeAsync();

@@ -25,10 +25,10 @@ internal abstract class MailboxStateDatabase : IAsyncDisposable
 
     /// <summary>
     /// Brings the schema to <paramref name="targetVersion"/> (normally <see cref="MailboxStateSchema.LatestVersion"/>), in
-    /// one transaction that other processes wait for; <paramref name="now"/> is recorded with each step. Returns the
-    /// version the database has afterwards.
+    /// one transaction that other processes wait for; <paramref name="now"/> is recorded with each step. A database of a
+    /// newer release is refused with <see cref="MailboxStateUnavailableException"/>.
     /// </summary>
-    public async Task<int> MigrateAsync(int targetVersion, long now, CancellationToken cancellationToken)
+    public async Task MigrateAsync(int targetVersion, long now, CancellationToken cancellationToken)
     {
         await using var connection = await ConnectAsync(cancellationToken);
         await PrepareDatabaseAsync(connection, cancellationToken);
@@ -47,11 +47,9 @@ internal abstract class MailboxStateDatabase : IAsyncDisposable
             await ExecuteAsync(connection, transaction, MigrationSql(migration), cancellationToken);
             await ExecuteAsync(connection, transaction, $"INSERT INTO {MailboxStateSchema.VersionTable} (version, applied_at) VALUES (@version, @now)", cancellationToken,
                 ("@version", migration.Version), ("@now", now));
-            current = migration.Version;
         }
 
         await transaction.CommitAsync(cancellationToken);
-        return current;
     }
 
     public async Task<StoredMailbox?> FindMailboxAsync(byte[] tag, CancellationToken cancellationToken)

@@ -68,6 +68,11 @@ public sealed partial class MailboxStateStore : IMailboxStateStore, IAsyncDispos
         }
 
         ObjectDisposedException.ThrowIf(_disposed, this);
+        if (Volatile.Read(ref _backend) is null && !MailboxStateBackend.MayExist(_options.State))
+        {
+            return 0; // Nobody has signed in yet: nothing to purge, and no reason to create the store.
+        }
+
         var cutoff = (_time.GetUtcNow() - TimeSpan.FromDays(_options.State.RetentionDays)).ToUnixTimeMilliseconds();
         return await _guard.RunAsync("purge expired mailboxes", async token =>
         {
@@ -219,7 +224,7 @@ public sealed partial class MailboxStateStore : IMailboxStateStore, IAsyncDispos
     [LoggerMessage(EventId = 602, Level = LogLevel.Information, Message = "Mailbox state store ready: {Engine} at {Location}")]
     private static partial void LogReady(ILogger logger, string engine, string location);
 
-    [LoggerMessage(EventId = 603, Level = LogLevel.Information, Message = "A mailbox's remembered state did not match the password it was opened with (password changed); it starts afresh")]
+    [LoggerMessage(EventId = 603, Level = LogLevel.Information, Message = "A mailbox's remembered state did not match the password it was opened with (password or iteration count changed); it starts afresh")]
     private static partial void LogRebuilt(ILogger logger);
 
     [LoggerMessage(EventId = 604, Level = LogLevel.Warning, Message = "{Count} remembered rows of a mailbox could not be decrypted (damaged or tampered with); they were dropped")]

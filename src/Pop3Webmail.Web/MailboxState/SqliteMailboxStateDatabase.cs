@@ -14,7 +14,6 @@ internal sealed class SqliteMailboxStateDatabase : MailboxStateDatabase
 
     public SqliteMailboxStateDatabase(string databasePath, TimeSpan timeout)
     {
-        DatabasePath = databasePath;
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = databasePath,
@@ -23,8 +22,6 @@ internal sealed class SqliteMailboxStateDatabase : MailboxStateDatabase
             DefaultTimeout = Math.Max(1, (int)Math.Ceiling(timeout.TotalSeconds)),
         }.ToString();
     }
-
-    public string DatabasePath { get; }
 
     public override string EngineName => "SQLite";
 

@@ -53,14 +53,16 @@ public sealed class MailboxStatePurgeServiceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task StartingTheServiceDoesNotCreateTheStore()
+    public async Task NeitherStartingNorPurgingCreatesAStoreNobodyHasUsed()
     {
         var (_, service) = Create(retentionDays: 7);
 
         await service.StartAsync(TestContext.Current.CancellationToken);
-
-        Assert.False(Directory.Exists(DataDirectory));
         Assert.False(service.ExecuteTask!.IsCompleted, "it waits for its first round");
+        _time.Advance(MailboxStatePurgeService.Interval);
+
+        Assert.Equal("0", (await NextLogAsync(PurgedEvent, r => true)).GetStructuredStateValue("Count"));
+        Assert.False(Directory.Exists(DataDirectory));
     }
 
     [Theory]
@@ -79,17 +81,24 @@ public sealed class MailboxStatePurgeServiceTests : IAsyncLifetime
     [Fact]
     public async Task AFailingStoreIsTriedAgainAtTheNextRound()
     {
-        Directory.CreateDirectory(_root);
-        await File.WriteAllTextAsync(DataDirectory, "a file where the data folder should be", TestContext.Current.CancellationToken);
-        var (_, service) = Create(retentionDays: 7);
+        Directory.CreateDirectory(DataDirectory);
+        var databaseFile = Path.Combine(DataDirectory, "mailbox-state.db");
+        await File.WriteAllTextAsync(databaseFile, new string('#', 8192), TestContext.Current.CancellationToken);
+        var (store, service) = Create(retentionDays: 7);
         await service.StartAsync(TestContext.Current.CancellationToken);
 
         _time.Advance(MailboxStatePurgeService.Interval);
         await NextLogAsync(UnavailableEvent, r => true);
-        File.Delete(DataDirectory);
-        _time.Advance(MailboxStatePurgeService.Interval);
 
-        Assert.Equal("0", (await NextLogAsync(PurgedEvent, r => true)).GetStructuredStateValue("Count"));
+        File.Delete(databaseFile);
+        _time.Advance(MailboxStateGuard.RetryAfterFailure);
+        await using (var memory = await store.OpenAsync("server", "idle-user", "password", TestContext.Current.CancellationToken))
+        {
+            await memory!.RememberAsync(SampleMessages.Range(1), TestContext.Current.CancellationToken);
+        }
+
+        _time.Advance(TimeSpan.FromDays(8));
+        await NextLogAsync(PurgedEvent, r => r.GetStructuredStateValue("Count") == "1");
         Assert.False(service.ExecuteTask!.IsCompleted);
     }
 
