@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test suite on a fresh Debian/Ubuntu machine: installs the real servers the tests need
-# (Dovecot POP3, Chromium, nginx), then runs all test projects with real servers required (no silent skips).
+# (Dovecot POP3, Chromium, nginx, PostgreSQL), then runs all test projects with real servers required (no silent skips).
 # TRX results land in artifacts/test-results (read by .ci/run for its summary line).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -9,6 +9,8 @@ missing=()
 command -v dovecot >/dev/null 2>&1 || missing+=(dovecot-core dovecot-pop3d)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -x /usr/sbin/nginx ] || missing+=(nginx)
+# Debian keeps initdb/pg_ctl in /usr/lib/postgresql/<major>/bin, off PATH; the test fixture finds the newest itself.
+compgen -G "/usr/lib/postgresql/*/bin/pg_ctl" >/dev/null || command -v pg_ctl >/dev/null 2>&1 || missing+=(postgresql)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "test.sh: installing ${missing[*]}" >&2
   sudo_cmd=()

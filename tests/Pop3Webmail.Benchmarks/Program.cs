@@ -1,3 +1,4 @@
+using Pop3Webmail.Benchmarks.MailboxState;
 using Pop3Webmail.Benchmarks.Micro;
 using Pop3Webmail.Benchmarks.Scenarios;
 
@@ -6,6 +7,7 @@ namespace Pop3Webmail.Benchmarks;
 /// <summary>
 /// dotnet run -c Release --project tests/Pop3Webmail.Benchmarks -- [--quick]   side-by-side scenarios (docs/performance.md)
 /// dotnet run -c Release --project tests/Pop3Webmail.Benchmarks -- micro [BenchmarkDotNet args]   hot-path micro-suite
+/// dotnet run -c Release --project tests/Pop3Webmail.Benchmarks -- store   mailbox state store cost (docs/mailbox-state.md)
 /// </summary>
 internal static class Program
 {
@@ -17,10 +19,15 @@ internal static class Program
             return 0;
         }
 
+        if (args is ["store"])
+        {
+            return await StoreCostBenchmark.RunAsync();
+        }
+
         var unknown = args.Where(a => a != "--quick").ToList();
         if (unknown.Count > 0)
         {
-            await Console.Error.WriteLineAsync($"Unknown arguments: {string.Join(' ', unknown)}. Usage: [--quick] | micro [BenchmarkDotNet arguments]");
+            await Console.Error.WriteLineAsync($"Unknown arguments: {string.Join(' ', unknown)}. Usage: [--quick] | micro [BenchmarkDotNet arguments] | store");
             return 2;
         }
 

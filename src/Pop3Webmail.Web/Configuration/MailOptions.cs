@@ -59,6 +59,15 @@ public sealed class MailOptions
     /// <summary>The resume grace period in force.</summary>
     public TimeSpan EffectiveResumeGracePeriod => ResumeGracePeriod ?? (Kiosk ? TimeSpan.FromSeconds(15) : TimeSpan.FromSeconds(60));
 
+    /// <summary>
+    /// Remembers each mailbox between visits on the server (read/unread, "new since your last visit", the inbox rows),
+    /// encrypted with a key derived from the user's password (docs/mailbox-state.md). False: nothing is stored.
+    /// </summary>
+    public bool RememberMailbox { get; init; } = true;
+
+    /// <summary>Where and how the remembered mailbox state is kept.</summary>
+    public MailStateOptions State { get; init; } = new();
+
     /// <summary>The idle sign-out in force, or null when there is none.</summary>
     public TimeSpan? EffectiveIdleSignOut => IdleSignOut ?? (Kiosk ? TimeSpan.FromMinutes(5) : null);
 }
@@ -73,6 +82,51 @@ public sealed class MailRateLimitOptions
     public int AttemptsPerClient { get; init; } = 20;
 
     public TimeSpan Window { get; init; } = TimeSpan.FromMinutes(1);
+}
+
+/// <summary>Which database keeps the remembered mailbox state.</summary>
+public enum MailStateProvider
+{
+    /// <summary>An embedded SQLite file in <see cref="MailStateOptions.DataDirectory"/>: one app instance.</summary>
+    Sqlite,
+
+    /// <summary>A PostgreSQL database shared by several app instances.</summary>
+    PostgreSql,
+}
+
+/// <summary>The <c>Mail:State</c> section: the store behind <see cref="MailOptions.RememberMailbox"/>.</summary>
+public sealed class MailStateOptions
+{
+    public MailStateProvider Provider { get; init; } = MailStateProvider.Sqlite;
+
+    /// <summary>
+    /// The SQLite store's folder (created owner-only on first use). Null: <c>Pop3Webmail/state</c> under the local
+    /// application data folder (~/.local/share on Linux and in the Docker image, %LOCALAPPDATA% on Windows).
+    /// </summary>
+    public string? DataDirectory { get; init; }
+
+    /// <summary>The PostgreSQL connection string (required for <see cref="MailStateProvider.PostgreSql"/>).</summary>
+    public string? ConnectionString { get; init; }
+
+    /// <summary>
+    /// Base64 of at least 32 random bytes that keys the mailbox identifiers. Required for PostgreSQL, where every
+    /// instance must use the same one; optional for SQLite, which otherwise generates one into its data directory.
+    /// </summary>
+    public string? InstallationSecret { get; init; }
+
+    /// <summary>Mailboxes not visited for this many days are purged; 0 keeps them until the user changes password.</summary>
+    [Range(0, 36_500)]
+    public int RetentionDays { get; init; } = 90;
+
+    /// <summary>
+    /// PBKDF2-SHA256 iterations of the per-mailbox key; the default costs about 70 ms per sign-in on a 2-core server.
+    /// A mailbox stored with another count is rebuilt at its next sign-in.
+    /// </summary>
+    [Range(100_000, 10_000_000)]
+    public int KeyDerivationIterations { get; init; } = 400_000;
+
+    /// <summary>How long one store operation may take before the store counts as unavailable and sign-in goes on without it.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(5);
 }
 
 /// <summary>One POP3 server the login page offers.</summary>

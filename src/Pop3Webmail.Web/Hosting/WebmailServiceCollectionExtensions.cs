@@ -10,6 +10,7 @@ using Pop3Webmail.Web.Configuration;
 using Pop3Webmail.Web.Demo;
 using Pop3Webmail.Web.Health;
 using Pop3Webmail.Web.Mail;
+using Pop3Webmail.Web.MailboxState;
 using Pop3Webmail.Web.Scheduling;
 using Pop3Webmail.Web.Security;
 using Pop3Webmail.Web.Session;
@@ -70,6 +71,7 @@ public static class WebmailServiceCollectionExtensions
         services.AddMailRendering();
         services.AddPop3WebmailTelemetry(configuration);
         services.AddMailWorkScheduler(configuration);
+        services.AddMailboxState();
         services.AddLocalization(o => o.ResourcesPath = "Resources");
         services.Configure<RequestLocalizationOptions>(o =>
         {
