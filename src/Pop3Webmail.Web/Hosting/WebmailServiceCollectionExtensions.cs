@@ -34,7 +34,7 @@ public static class WebmailServiceCollectionExtensions
         services.AddSingleton<MailServerCatalog>();
         services.AddSingleton<Pop3Connector>();
         services.AddSingleton<MailboxSessionRegistry>();
-        services.AddSingleton<SignInRateLimiter>();
+        services.AddWebmailSecurity(configuration);
         services.AddSingleton<DownloadTokenStore>();
 
         // One of each per circuit: nothing user-specific is a singleton.

@@ -32,7 +32,7 @@ public sealed partial class MailboxSession : IMailboxSession, IAsyncDisposable
     private readonly MailServerCatalog _catalog;
     private readonly Pop3Connector _connector;
     private readonly MailboxSessionRegistry _registry;
-    private readonly SignInRateLimiter _rateLimiter;
+    private readonly SignInThrottle _throttle;
     private readonly DownloadTokenStore _downloads;
     private readonly BrowserContext _browser;
     private readonly MessageRenderer _renderer;
@@ -82,7 +82,7 @@ public sealed partial class MailboxSession : IMailboxSession, IAsyncDisposable
         MailServerCatalog catalog,
         Pop3Connector connector,
         MailboxSessionRegistry registry,
-        SignInRateLimiter rateLimiter,
+        SignInThrottle throttle,
         DownloadTokenStore downloads,
         BrowserContext browser,
         MessageRenderer renderer,
@@ -94,7 +94,7 @@ public sealed partial class MailboxSession : IMailboxSession, IAsyncDisposable
         _catalog = catalog;
         _connector = connector;
         _registry = registry;
-        _rateLimiter = rateLimiter;
+        _throttle = throttle;
         _downloads = downloads;
         _browser = browser;
         _renderer = renderer;
@@ -382,7 +382,8 @@ public sealed partial class MailboxSession : IMailboxSession, IAsyncDisposable
             return new SignInResult(SignInError.ServerNotAllowed);
         }
 
-        if (_rateLimiter.TryAcquire(_browser.ClientAddress, server.Id, userName) is { } wait)
+        var attempt = new SignInAttempt(_browser.ClientAddress, _browser.BrowserKey, server.Id, userName);
+        if (_throttle.Check(attempt) is { } wait)
         {
             LogRateLimited(server.Id);
             return new SignInResult(SignInError.RateLimited, wait);
@@ -403,11 +404,17 @@ public sealed partial class MailboxSession : IMailboxSession, IAsyncDisposable
             }
             catch (Exception ex) when (SignInErrors.TryMap(ex, out var error, out var retryAfter))
             {
+                if (error == SignInError.InvalidCredentials)
+                {
+                    _throttle.RecordFailure(attempt);
+                }
+
                 _registry.Release(mailboxKey, this);
                 LogSignInFailed(server.Id, error);
                 return new SignInResult(error, retryAfter);
             }
 
+            _throttle.RecordSuccess(attempt);
             _client = client;
             _server = server;
             _userName = userName;

@@ -158,8 +158,8 @@ public sealed class WebmailFixture : IAsyncLifetime
         yield return new("Mail:Servers:2:Port", OfflinePort.ToString(CultureInfo.InvariantCulture));
         yield return new("Mail:Servers:2:Security", "StartTls");
 
-        // Every scenario signs in from 127.0.0.1; the per-client brute-force limit is not what they test.
-        yield return new("Mail:RateLimits:AttemptsPerClient", "1000");
+        // Every scenario signs in from 127.0.0.1; the per-network brute-force budget is not what they test.
+        yield return new("Mail:RateLimits:FailuresPerNetwork", "100000");
     }
 
     private static InvalidOperationException NotStarted() => new("The end-to-end fixture did not start (see Require()).");

@@ -31,9 +31,10 @@ internal sealed class SessionHarness : IAsyncDisposable
         Lifetime = new ApplicationLifetime(NullLogger<ApplicationLifetime>.Instance);
         Catalog = new MailServerCatalog(mailOptions);
         Registry = new MailboxSessionRegistry(Lifetime, NullLogger<MailboxSessionRegistry>.Instance);
-        RateLimiter = new SignInRateLimiter(mailOptions);
+        Throttle = new SignInThrottle(mailOptions, Time);
         Downloads = new DownloadTokenStore(Time, mailOptions);
-        Connector = new Pop3Connector(mailOptions, LoggerFactory);
+        // No failure floor: the tests of CustomServerDialer prove it; here it would only make tests wait.
+        Connector = new Pop3Connector(new CustomServerDialer(Options.AllowPrivateNetworks, TimeProvider.System, TimeSpan.Zero), LoggerFactory);
         Renderer = new MessageRenderer(Microsoft.Extensions.Options.Options.Create(new MailRenderingOptions()));
         MailOptions = mailOptions;
     }
@@ -54,7 +55,7 @@ internal sealed class SessionHarness : IAsyncDisposable
 
     public MailboxSessionRegistry Registry { get; }
 
-    public SignInRateLimiter RateLimiter { get; }
+    public SignInThrottle Throttle { get; }
 
     public DownloadTokenStore Downloads { get; }
 
@@ -67,7 +68,7 @@ internal sealed class SessionHarness : IAsyncDisposable
 
     public MailboxSession CreateSession(string clientAddress = "192.0.2.10", string browserKey = "browser-1")
     {
-        var session = new MailboxSession(Catalog, Connector, Registry, RateLimiter, Downloads,
+        var session = new MailboxSession(Catalog, Connector, Registry, Throttle, Downloads,
             new BrowserContext { ClientAddress = clientAddress, BrowserKey = browserKey },
             Renderer, MailOptions, Time, LoggerFactory.CreateLogger<MailboxSession>());
         _sessions.Add(session);
@@ -85,7 +86,6 @@ internal sealed class SessionHarness : IAsyncDisposable
         }
 
         Registry.Dispose();
-        RateLimiter.Dispose();
     }
 
     private static MailOptions WithServer(MailOptions options, MailServer server) => new()

@@ -92,7 +92,7 @@ public sealed partial class Message : IDisposable
         try
         {
             _opened = await Session.OpenMessageAsync(Id);
-            _view = Renderer.Render(_opened.Message);
+            _view = await Renderer.RenderAsync(_opened.Message);
         }
         catch (MailboxMessageUnavailableException)
         {
@@ -147,11 +147,11 @@ public sealed partial class Message : IDisposable
         }
     }
 
-    private void ShowRemoteContent()
+    private async Task ShowRemoteContent()
     {
         if (_opened is not null)
         {
-            _view = Renderer.Render(_opened.Message, showRemoteContent: true);
+            _view = await Renderer.RenderAsync(_opened.Message, showRemoteContent: true);
         }
     }
 
