@@ -24,7 +24,7 @@ public sealed record MailMessageView(
     MailHtmlBody? Html,
     ImmutableArray<MailAttachment> Attachments,
     bool RemoteContentBlocked,
-    bool Truncated = false);
+    bool Truncated);
 
 /// <summary>
 /// The header fields of a message, decoded (RFC 2047 encoded words, 8-bit legacy charsets) and cleaned of control

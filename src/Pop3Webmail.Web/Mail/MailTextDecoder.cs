@@ -133,11 +133,13 @@ internal sealed partial class MailTextDecoder
             return new BoundedContent([], Truncated: false);
         }
 
+        // One byte past the limit tells a part of exactly the limit from a longer one.
+        var wanted = (long)maxBytes + 1;
         using var decoded = part.Content.Open();
         using var memory = new MemoryStream();
-        var buffer = new byte[Math.Min(81920, maxBytes + 1)];
+        var buffer = new byte[Math.Min(81920, wanted)];
         int read;
-        while (memory.Length <= maxBytes && (read = decoded.Read(buffer, 0, (int)Math.Min(buffer.Length, maxBytes + 1 - memory.Length))) > 0)
+        while (memory.Length < wanted && (read = decoded.Read(buffer, 0, (int)Math.Min(buffer.Length, wanted - memory.Length))) > 0)
         {
             memory.Write(buffer, 0, read);
         }
@@ -147,7 +149,7 @@ internal sealed partial class MailTextDecoder
     }
 
     /// <summary>The length of <paramref name="bytes"/> without a UTF-8 sequence left incomplete at its end (RFC 3629 §3).</summary>
-    internal static int CompleteUtf8Length(ReadOnlySpan<byte> bytes)
+    private static int CompleteUtf8Length(ReadOnlySpan<byte> bytes)
     {
         for (var i = bytes.Length - 1; i >= Math.Max(0, bytes.Length - 4); i--)
         {

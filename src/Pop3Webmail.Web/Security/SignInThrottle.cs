@@ -72,7 +72,7 @@ public sealed class SignInThrottle
         lock (_lock)
         {
             var wait = WindowWait(_browsers, keys.Browser, _limits.FailuresPerBrowser, now);
-            if (!_knownBrowsers.TryGet(keys.KnownBrowser, now, out _))
+            if (!IsKnown(attempt, keys, now))
             {
                 wait = Longer(wait, WindowWait(_networks, keys.Network, _limits.FailuresPerNetwork, now));
                 if (_users.TryGet(keys.User, now, out var user))
@@ -108,12 +108,20 @@ public sealed class SignInThrottle
         var now = _timeProvider.GetUtcNow();
         lock (_lock)
         {
-            _knownBrowsers.Set(keys.KnownBrowser, true, now + _limits.KnownBrowserLifetime, now);
+            // A browser without a cookie is no particular browser: it never becomes known.
+            if (attempt.BrowserKey.Length > 0)
+            {
+                _knownBrowsers.Set(keys.KnownBrowser, true, now + _limits.KnownBrowserLifetime, now);
+            }
+
             _browsers.Remove(keys.Browser);
         }
     }
 
     private static TimeSpan Longer(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    private bool IsKnown(SignInAttempt attempt, SignInThrottleKeys.Keys keys, DateTimeOffset now) =>
+        attempt.BrowserKey.Length > 0 && _knownBrowsers.TryGet(keys.KnownBrowser, now, out _);
 
     private static TimeSpan WindowWait(ExpiringMap<FailureWindow> table, UInt128 key, int limit, DateTimeOffset now) =>
         table.TryGet(key, now, out var window) && window.Failures >= limit ? window.Ends - now : TimeSpan.Zero;

@@ -188,6 +188,21 @@ public sealed class SignInThrottleTests
     }
 
     [Fact]
+    public void ABrowserWithoutACookieNeverBecomesKnown()
+    {
+        var throttle = Create();
+        var cookieless = new SignInAttempt(Office, string.Empty, Server, "alice");
+        throttle.RecordSuccess(cookieless);
+        for (var guess = 0; guess < Defaults.FailuresPerUser; guess++)
+        {
+            throttle.RecordFailure(new SignInAttempt("203.0.113.66", "guesser", Server, "alice"));
+        }
+
+        Assert.NotNull(throttle.Check(cookieless));
+        Assert.NotNull(throttle.Check(cookieless with { ClientAddress = "203.0.113.67" }));
+    }
+
+    [Fact]
     public void AKnownBrowserIsForgottenAfterItsLifetime()
     {
         var throttle = Create();
