@@ -75,7 +75,10 @@ public sealed class MailRateLimitOptions
     [Range(1, 1_000_000)]
     public int FailuresPerNetwork { get; init; } = 100;
 
-    /// <summary>Failures for one user, from anywhere, before each further try from an unknown browser must wait.</summary>
+    /// <summary>
+    /// Failures for one user before each further try must wait: counted once for all browsers that have not signed in
+    /// to the mailbox before, and apart for each one that has.
+    /// </summary>
     [Range(1, 10_000)]
     public int FailuresPerUser { get; init; } = 5;
 

@@ -12,12 +12,14 @@ namespace Pop3Webmail.Web.Security;
 /// <item>per client network (an IPv4 address or an IPv6 /64): a larger budget,
 /// <see cref="MailRateLimitOptions.FailuresPerNetwork"/>, for a guesser who throws the cookie away, sized so that an
 /// office or kiosk room behind one NAT address is not locked out by its own users;</item>
-/// <item>per user: after <see cref="MailRateLimitOptions.FailuresPerUser"/> failures from anywhere, each further try
-/// waits <see cref="MailRateLimitOptions.UserBackoff"/>, doubling up to <see cref="MailRateLimitOptions.MaxUserBackoff"/>.</item>
+/// <item>per user: after <see cref="MailRateLimitOptions.FailuresPerUser"/> failures, each further try waits
+/// <see cref="MailRateLimitOptions.UserBackoff"/>, doubling up to <see cref="MailRateLimitOptions.MaxUserBackoff"/>.</item>
 /// </list>
 /// A browser that has signed in to this mailbox before (a <em>known browser</em>, remembered for
-/// <see cref="MailRateLimitOptions.KnownBrowserLifetime"/>) passes the per-network and per-user brakes: someone
-/// guessing a user's password elsewhere cannot lock that user out of their own browser.
+/// <see cref="MailRateLimitOptions.KnownBrowserLifetime"/>) has a per-user count of its own and passes the
+/// per-network brake: someone guessing a user's password elsewhere cannot lock that user out of their own browser,
+/// and someone at that browser (the next person at a kiosk) meets the same doubling wait, which neither the other
+/// browsers' failures nor their own sign-ins to other mailboxes reset.
 /// Everything is in memory under keyed hashes (<see cref="SignInThrottleKeys"/>), bounded and expiring; no password
 /// ever reaches this type. Thread-safe; one per application.
 /// </summary>
@@ -34,6 +36,7 @@ public sealed class SignInThrottle
     private readonly ExpiringMap<FailureWindow> _networks;
     private readonly ExpiringMap<UserFailures> _users;
     private readonly ExpiringMap<bool> _knownBrowsers;
+    private readonly ExpiringMap<UserFailures> _knownBrowserFailures;
 
     public SignInThrottle(IOptions<MailOptions> options, TimeProvider timeProvider)
         : this((options ?? throw new ArgumentNullException(nameof(options))).Value.RateLimits, timeProvider, DefaultCapacity)
@@ -50,6 +53,7 @@ public sealed class SignInThrottle
         _networks = new ExpiringMap<FailureWindow>(capacity);
         _users = new ExpiringMap<UserFailures>(capacity);
         _knownBrowsers = new ExpiringMap<bool>(capacity);
+        _knownBrowserFailures = new ExpiringMap<UserFailures>(capacity);
     }
 
     /// <summary>Entries held, all tables together (for tests of the bound).</summary>
@@ -59,7 +63,7 @@ public sealed class SignInThrottle
         {
             lock (_lock)
             {
-                return _browsers.Count + _networks.Count + _users.Count + _knownBrowsers.Count;
+                return _browsers.Count + _networks.Count + _users.Count + _knownBrowsers.Count + _knownBrowserFailures.Count;
             }
         }
     }
@@ -72,13 +76,14 @@ public sealed class SignInThrottle
         lock (_lock)
         {
             var wait = WindowWait(_browsers, keys.Browser, _limits.FailuresPerBrowser, now);
-            if (!IsKnown(attempt, keys, now))
+            if (IsKnown(attempt, keys, now))
+            {
+                wait = Longer(wait, BackoffWait(_knownBrowserFailures, keys.KnownBrowser, now));
+            }
+            else
             {
                 wait = Longer(wait, WindowWait(_networks, keys.Network, _limits.FailuresPerNetwork, now));
-                if (_users.TryGet(keys.User, now, out var user))
-                {
-                    wait = Longer(wait, user.Last + Backoff(user.Failures) - now);
-                }
+                wait = Longer(wait, BackoffWait(_users, keys.User, now));
             }
 
             return wait > TimeSpan.Zero ? wait : null;
@@ -94,14 +99,21 @@ public sealed class SignInThrottle
         {
             Count(_browsers, keys.Browser, now);
             Count(_networks, keys.Network, now);
-            var failures = _users.TryGet(keys.User, now, out var user) ? user.Failures + 1 : 1;
-
-            // Forgotten only after a quiet window past the current backoff: waiting out each backoff does not reset it.
-            _users.Set(keys.User, new UserFailures(failures, now), now + Backoff(failures) + _limits.Window, now);
+            if (IsKnown(attempt, keys, now))
+            {
+                CountForBackoff(_knownBrowserFailures, keys.KnownBrowser, now);
+            }
+            else
+            {
+                CountForBackoff(_users, keys.User, now);
+            }
         }
     }
 
-    /// <summary>After a successful sign-in: the browser becomes known for this mailbox, and its own failures are forgiven.</summary>
+    /// <summary>
+    /// After a successful sign-in: the browser becomes known for this mailbox, its failures for this mailbox are
+    /// forgiven, and its window count starts again. Failures for this mailbox from elsewhere stay counted.
+    /// </summary>
     public void RecordSuccess(SignInAttempt attempt)
     {
         var keys = _keys.For(attempt);
@@ -112,6 +124,7 @@ public sealed class SignInThrottle
             if (attempt.BrowserKey.Length > 0)
             {
                 _knownBrowsers.Set(keys.KnownBrowser, true, now + _limits.KnownBrowserLifetime, now);
+                _knownBrowserFailures.Remove(keys.KnownBrowser);
             }
 
             _browsers.Remove(keys.Browser);
@@ -125,6 +138,17 @@ public sealed class SignInThrottle
 
     private static TimeSpan WindowWait(ExpiringMap<FailureWindow> table, UInt128 key, int limit, DateTimeOffset now) =>
         table.TryGet(key, now, out var window) && window.Failures >= limit ? window.Ends - now : TimeSpan.Zero;
+
+    private TimeSpan BackoffWait(ExpiringMap<UserFailures> table, UInt128 key, DateTimeOffset now) =>
+        table.TryGet(key, now, out var user) ? user.Last + Backoff(user.Failures) - now : TimeSpan.Zero;
+
+    private void CountForBackoff(ExpiringMap<UserFailures> table, UInt128 key, DateTimeOffset now)
+    {
+        var failures = table.TryGet(key, now, out var user) ? user.Failures + 1 : 1;
+
+        // Forgotten only after a quiet window past the current backoff: waiting out each backoff does not reset it.
+        table.Set(key, new UserFailures(failures, now), now + Backoff(failures) + _limits.Window, now);
+    }
 
     private void Count(ExpiringMap<FailureWindow> table, UInt128 key, DateTimeOffset now)
     {

@@ -188,6 +188,48 @@ public sealed class SignInThrottleTests
     }
 
     [Fact]
+    public void TheNextPersonAtAKnownBrowserMeetsTheDoublingWaitAndCannotResetItWithTheirOwnSignIn()
+    {
+        var throttle = Create();
+        var victim = new SignInAttempt(Office, "kiosk-7", Server, "alice");
+        var own = new SignInAttempt(Office, "kiosk-7", Server, "mallory");
+        throttle.RecordSuccess(victim);
+        var waits = new List<TimeSpan?>();
+        for (var guess = 0; guess < Defaults.FailuresPerUser + 2; guess++)
+        {
+            waits.Add(throttle.Check(victim));
+            throttle.RecordFailure(victim);
+            throttle.RecordSuccess(own);
+        }
+
+        Assert.All(waits.Take(Defaults.FailuresPerUser), wait => Assert.Null(wait));
+        Assert.Equal([Defaults.UserBackoff, 2 * Defaults.UserBackoff], waits.Skip(Defaults.FailuresPerUser));
+    }
+
+    [Fact]
+    public void TyposInTheUsersOwnBrowserDoNotSlowTheirOtherBrowsersAndTheirSuccessForgivesThem()
+    {
+        var throttle = Create();
+        var laptop = new SignInAttempt(Office, "alice-laptop", Server, "alice");
+        throttle.RecordSuccess(laptop);
+        for (var typo = 0; typo < Defaults.FailuresPerUser; typo++)
+        {
+            throttle.RecordFailure(laptop);
+        }
+
+        var phone = throttle.Check(laptop with { BrowserKey = "alice-phone" });
+        var laptopBeforeSuccess = throttle.Check(laptop);
+        _time.Advance(Defaults.UserBackoff);
+        throttle.RecordSuccess(laptop);
+        throttle.RecordFailure(laptop);
+        var laptopAfterSuccess = throttle.Check(laptop);
+
+        Assert.Null(phone);
+        Assert.Equal(Defaults.UserBackoff, laptopBeforeSuccess);
+        Assert.Null(laptopAfterSuccess);
+    }
+
+    [Fact]
     public void ABrowserWithoutACookieNeverBecomesKnown()
     {
         var throttle = Create();
