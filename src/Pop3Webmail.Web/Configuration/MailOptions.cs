@@ -72,16 +72,42 @@ public sealed class MailOptions
     public TimeSpan? EffectiveIdleSignOut => IdleSignOut ?? (Kiosk ? TimeSpan.FromMinutes(5) : null);
 }
 
-/// <summary>Brute-force limits on sign-in attempts (every attempt counts, successful or not).</summary>
+/// <summary>
+/// Brute-force brakes on sign-in (<see cref="Security.SignInThrottle"/>). Only failed sign-ins count (the server
+/// refused the credentials), per browser, per client network and per user; a browser that signed in to a mailbox
+/// before is not held back by failures elsewhere.
+/// </summary>
 public sealed class MailRateLimitOptions
 {
+    /// <summary>How long failures per browser and per network count, from the first one (a fixed window).</summary>
+    public TimeSpan Window { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Failures one browser (client network + browser-binding cookie) may have in a window.</summary>
     [Range(1, 10_000)]
-    public int AttemptsPerUser { get; init; } = 5;
+    public int FailuresPerBrowser { get; init; } = 10;
 
-    [Range(1, 100_000)]
-    public int AttemptsPerClient { get; init; } = 20;
+    /// <summary>
+    /// Failures one client network (an IPv4 address, an IPv6 /64) may have in a window. Everyone behind an office
+    /// NAT shares it, so it is large; it stops a guesser who discards the cookie.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int FailuresPerNetwork { get; init; } = 100;
 
-    public TimeSpan Window { get; init; } = TimeSpan.FromMinutes(1);
+    /// <summary>
+    /// Failures for one user before each further try must wait: counted once for all browsers that have not signed in
+    /// to the mailbox before, and apart for each one that has.
+    /// </summary>
+    [Range(1, 10_000)]
+    public int FailuresPerUser { get; init; } = 5;
+
+    /// <summary>The first wait once a user's failures reach <see cref="FailuresPerUser"/>; it doubles with each further failure.</summary>
+    public TimeSpan UserBackoff { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The longest wait per user.</summary>
+    public TimeSpan MaxUserBackoff { get; init; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>How long a browser that signed in to a mailbox is remembered (in memory only) as that mailbox's known browser.</summary>
+    public TimeSpan KnownBrowserLifetime { get; init; } = TimeSpan.FromDays(30);
 }
 
 /// <summary>Which database keeps the remembered mailbox state.</summary>
@@ -157,7 +183,8 @@ public sealed class MailServerOptions
 
     /// <summary>
     /// Allows passwords in the clear on a connection without TLS. Rejected by validation unless the host is a
-    /// loopback address: on a real network a cleartext password is a leaked password.
+    /// loopback address: on a real network a cleartext password is a leaked password. (<see cref="Security"/>
+    /// <c>None</c> is refused for any other host too: the mail itself would cross the network unencrypted.)
     /// </summary>
     public bool AllowPlaintextAuthentication { get; init; }
 

@@ -1,6 +1,6 @@
-using System.Net;
 using Microsoft.Extensions.Options;
 using Pop3Webmail.Pop3;
+using Pop3Webmail.Web.Security;
 
 namespace Pop3Webmail.Web.Configuration;
 
@@ -35,9 +35,13 @@ internal sealed class MailOptionsValidator : IValidateOptions<MailOptions>
             failures.Add("Mail:DownloadLinkLifetime must be positive.");
         }
 
-        if (options.RateLimits.AttemptsPerUser < 1 || options.RateLimits.AttemptsPerClient < 1 || options.RateLimits.Window <= TimeSpan.Zero)
+        var limits = options.RateLimits;
+        if (limits.FailuresPerBrowser < 1 || limits.FailuresPerNetwork < 1 || limits.FailuresPerUser < 1
+            || limits.Window <= TimeSpan.Zero || limits.UserBackoff <= TimeSpan.Zero
+            || limits.MaxUserBackoff < limits.UserBackoff || limits.KnownBrowserLifetime <= TimeSpan.Zero)
         {
-            failures.Add("Mail:RateLimits needs positive AttemptsPerUser, AttemptsPerClient and Window.");
+            failures.Add("Mail:RateLimits needs positive FailuresPerBrowser, FailuresPerNetwork, FailuresPerUser, Window, "
+                + "UserBackoff and KnownBrowserLifetime, and MaxUserBackoff no shorter than UserBackoff.");
         }
 
         var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -69,7 +73,15 @@ internal sealed class MailOptionsValidator : IValidateOptions<MailOptions>
                 failures.Add($"Mail:Servers '{label}': a CertificateThumbprint needs Security Tls or StartTls.");
             }
 
-            if (server.AllowPlaintextAuthentication && !IsLoopback(server.Host))
+            // Without TLS the mail itself crosses the network in the clear, whatever the sign-in mechanism; only a
+            // connection that never leaves this machine may do without.
+            if (server.Security == Pop3Security.None && !ServerAddressPolicy.IsLoopbackHost(server.Host))
+            {
+                failures.Add($"Mail:Servers '{label}': Security None (no encryption) is only allowed for a loopback host "
+                    + "(localhost, 127.0.0.0/8, ::1); use Tls or StartTls.");
+            }
+
+            if (server.AllowPlaintextAuthentication && !ServerAddressPolicy.IsLoopbackHost(server.Host))
             {
                 failures.Add($"Mail:Servers '{label}': AllowPlaintextAuthentication is only allowed for a loopback host.");
             }
@@ -77,8 +89,4 @@ internal sealed class MailOptionsValidator : IValidateOptions<MailOptions>
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
-
-    private static bool IsLoopback(string host) =>
-        string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)
-        || (IPAddress.TryParse(host, out var address) && IPAddress.IsLoopback(address));
 }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Localization;
 using Pop3Webmail.Web.Components;
 using Pop3Webmail.Web.Downloads;
 using Pop3Webmail.Web.Health;
+using Pop3Webmail.Web.Mail;
 using Pop3Webmail.Web.Security;
 using Pop3Webmail.Web.Session.TabResume;
 
@@ -9,7 +10,7 @@ namespace Pop3Webmail.Web.Hosting;
 
 public static class WebmailApplicationExtensions
 {
-    /// <summary>The middleware pipeline and endpoints: security headers, localization, static files, downloads, pages.</summary>
+    /// <summary>The middleware pipeline and endpoints: security headers, localization, static files, downloads, mail frames, pages.</summary>
     public static WebApplication MapPop3Webmail(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
@@ -34,6 +35,7 @@ public static class WebmailApplicationExtensions
         app.MapGet("/culture/{culture}", SetCulture).ExcludeFromDescription();
         app.MapDownloads();
         app.MapSessionResume();
+        app.MapMailFrames();
         app.MapPop3WebmailHealth();
         // The page's framing policy is SecurityHeadersMiddleware's frame-ancestors 'none', not Blazor's default 'self'.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = "'none'");
@@ -60,9 +62,7 @@ public static class WebmailApplicationExtensions
             });
         }
 
-        var target = returnUrl is { Length: > 0 } && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal) && !returnUrl.StartsWith("/\\", StringComparison.Ordinal)
-            ? returnUrl
-            : "/login";
+        var target = LocalUrl.TryGetSafe(returnUrl, out var path) ? path : "/login";
         return Results.LocalRedirect("~" + target); // "~/" puts the path base in front
     }
 }

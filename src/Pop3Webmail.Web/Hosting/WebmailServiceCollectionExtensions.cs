@@ -34,6 +34,7 @@ public static class WebmailServiceCollectionExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<MailServerCatalog>();
+        services.AddWebmailSecurity(configuration);
         services.AddMailboxSessions();
 
         // One of each per circuit: nothing user-specific is a singleton.

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 
 namespace Pop3Webmail.Web.Mail;
@@ -37,7 +38,12 @@ internal static class MailDisplayText
         return builder.ToString().Trim();
     }
 
-    /// <summary>A name without directories, controls or reserved characters, or null when nothing usable is left.</summary>
+    /// <summary>
+    /// A name without directories, reserved characters or anything invisible, or null when nothing usable is left.
+    /// Beyond <see cref="Clean"/>, every format character (Unicode category Cf: zero-width and bidi marks, tag
+    /// characters, soft hyphens), line and paragraph separators and unpaired surrogates go: in a file name they only
+    /// ever hide what the name really is.
+    /// </summary>
     public static string? SafeFileName(string? name)
     {
         var clean = Clean(name);
@@ -48,9 +54,22 @@ internal static class MailDisplayText
         }
 
         var builder = new StringBuilder(clean.Length);
-        foreach (var c in clean)
+        for (var i = 0; i < clean.Length; i++)
         {
-            builder.Append(c is ':' or '*' or '?' or '"' or '<' or '>' or '|' ? '_' : c);
+            var c = clean[i];
+            if (char.IsSurrogate(c))
+            {
+                if (char.IsSurrogatePair(clean, i) && !IsInvisible(CharUnicodeInfo.GetUnicodeCategory(clean, i)))
+                {
+                    builder.Append(c).Append(clean[i + 1]);
+                }
+
+                i += char.IsSurrogatePair(clean, i) ? 1 : 0;
+            }
+            else if (!IsInvisible(CharUnicodeInfo.GetUnicodeCategory(c)))
+            {
+                builder.Append(c is ':' or '*' or '?' or '"' or '<' or '>' or '|' ? '_' : c);
+            }
         }
 
         clean = builder.ToString().Trim().Trim('.').Trim();
@@ -58,11 +77,16 @@ internal static class MailDisplayText
         {
             var extension = Path.GetExtension(clean);
             extension = extension.Length is > 1 and <= 16 ? extension : string.Empty;
-            clean = clean[..(MaxFileNameLength - extension.Length)] + extension;
+            var cut = MaxFileNameLength - extension.Length;
+            cut -= char.IsLowSurrogate(clean[cut]) ? 1 : 0; // never split a surrogate pair
+            clean = clean[..cut] + extension;
         }
 
         return clean.Length == 0 ? null : clean;
     }
+
+    private static bool IsInvisible(UnicodeCategory category) =>
+        category is UnicodeCategory.Format or UnicodeCategory.Control or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator;
 
     private static bool IsBidiControl(char c) =>
         c is '\u061C' or '\u200E' or '\u200F' or (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069');

@@ -79,7 +79,7 @@ internal static partial class MailHtmlSanitizer
         + "img{max-width:100%}pre{white-space:pre-wrap}";
 
     /// <summary>
-    /// Sanitizes <paramref name="html"/> into a srcdoc document. <paramref name="resolveInlineImage"/> maps a
+    /// Sanitizes <paramref name="html"/> into a document for the mail frame. <paramref name="resolveInlineImage"/> maps a
     /// <c>cid:</c> URL to a data: URL of the message's own image, or null.
     /// </summary>
     public static SanitizedHtml Sanitize(string html, bool showRemoteContent, Func<string, string?> resolveInlineImage)
@@ -113,7 +113,7 @@ internal static partial class MailHtmlSanitizer
         return new SanitizedHtml(ComposeDocument(document, showRemoteContent), policy.Blocked);
     }
 
-    /// <summary>The Content-Security-Policy of the srcdoc document (CSP Level 3; a meta element cannot carry frame-ancestors or sandbox).</summary>
+    /// <summary>The Content-Security-Policy of the frame document (CSP Level 3; a meta element cannot carry frame-ancestors or sandbox).</summary>
     public static string ContentSecurityPolicy(bool showRemoteContent) =>
         "default-src 'none'; "
         + (showRemoteContent ? "img-src data: http: https:; " : "img-src data:; ")
@@ -198,7 +198,7 @@ internal static partial class MailHtmlSanitizer
                 return resolveInlineImage(trimmed);
             }
 
-            // Protocol-relative (and backslash) forms are remote too: a srcdoc document resolves them against the
+            // Protocol-relative (and backslash) forms are remote too: the frame document resolves them against the
             // webmail's own scheme.
             var isProtocolRelative = trimmed.StartsWith("//", StringComparison.Ordinal)
                 || trimmed.StartsWith(@"\\", StringComparison.Ordinal)
@@ -232,5 +232,5 @@ internal static partial class MailHtmlSanitizer
     }
 }
 
-/// <summary>A sanitized srcdoc document, and whether remote content was removed from it.</summary>
+/// <summary>A sanitized frame document, and whether remote content was removed from it.</summary>
 internal sealed record SanitizedHtml(string Document, bool RemoteContentBlocked);

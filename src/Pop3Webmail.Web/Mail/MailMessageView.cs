@@ -14,12 +14,17 @@ namespace Pop3Webmail.Web.Mail;
 /// True when the HTML body referred to remote images or backgrounds that were removed; showing them needs a second
 /// render with <c>showRemoteContent</c> set.
 /// </param>
+/// <param name="Truncated">
+/// True when a body was longer than the rendering limit and is shown only up to it; the whole message is a
+/// download away.
+/// </param>
 public sealed record MailMessageView(
     MailHeaders Headers,
     MailTextBody? Text,
     MailHtmlBody? Html,
     ImmutableArray<MailAttachment> Attachments,
-    bool RemoteContentBlocked);
+    bool RemoteContentBlocked,
+    bool Truncated);
 
 /// <summary>
 /// The header fields of a message, decoded (RFC 2047 encoded words, 8-bit legacy charsets) and cleaned of control
@@ -56,8 +61,9 @@ public sealed record MailTextSegment(string Text, string? Href)
 }
 
 /// <summary>
-/// A sanitized HTML body as a complete document for an iframe's <c>srcdoc</c>: it opens with a Content-Security-Policy
-/// that forbids scripts, frames, forms, fonts and every request except images that <see cref="RemoteContentAllowed"/> allows.
+/// A sanitized HTML body as a complete document for a sandboxed frame (served by <c>/mailframe/{token}</c>): it opens
+/// with a Content-Security-Policy that forbids scripts, frames, forms, fonts and every request except images that
+/// <see cref="RemoteContentAllowed"/> allows.
 /// </summary>
 public sealed record MailHtmlBody(string Document, bool RemoteContentAllowed);
 
@@ -66,5 +72,5 @@ public sealed record MailHtmlBody(string Document, bool RemoteContentAllowed);
 /// <param name="FileName">A display- and download-safe name (no path, no control or bidi-override characters).</param>
 /// <param name="ContentType">The declared media type, lower case, e.g. <c>image/png</c>.</param>
 /// <param name="Size">The decoded size in bytes.</param>
-/// <param name="IsPreviewable">True for raster images and PDFs, which a browser can show on its own.</param>
+/// <param name="IsPreviewable">True for raster images, which the browser shows in a sandboxed preview; everything else is a download.</param>
 public sealed record MailAttachment(int BodyPartIndex, string FileName, string ContentType, long Size, bool IsPreviewable);

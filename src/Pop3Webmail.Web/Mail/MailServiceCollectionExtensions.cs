@@ -1,9 +1,12 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
 namespace Pop3Webmail.Web.Mail;
 
 public static class MailServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="MessageRenderer"/> as a singleton: it keeps no per-user state, only the options.
+    /// Registers <see cref="MessageRenderer"/> as a singleton (it keeps no per-user state, only the options) and the
+    /// <see cref="MailFrameStore"/> the mail frame endpoint (<c>MapMailFrames</c>) serves bodies from.
     /// Localization (<see cref="MailStrings"/>) expects <c>AddLocalization(o =&gt; o.ResourcesPath = "Resources")</c>.
     /// </summary>
     public static IServiceCollection AddMailRendering(this IServiceCollection services, Action<MailRenderingOptions>? configure = null)
@@ -15,7 +18,9 @@ public static class MailServiceCollectionExtensions
             options.Configure(configure);
         }
 
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<MessageRenderer>();
+        services.AddSingleton<MailFrameStore>();
         return services;
     }
 }

@@ -22,10 +22,14 @@ internal sealed partial class MailTextDecoder
         _guessCyrillic = fallback.CodePage is Windows1251 or Koi8R;
     }
 
-    /// <summary>The decoded text of a part; format=flowed text (RFC 3676) is unwrapped into its paragraphs.</summary>
-    public string Decode(TextPart part)
+    /// <summary>
+    /// The decoded text of a part, from at most <paramref name="maxBytes"/> of its content (after the transfer
+    /// encoding); format=flowed text (RFC 3676) is unwrapped into its paragraphs.
+    /// </summary>
+    public DecodedText Decode(TextPart part, int maxBytes)
     {
-        var text = DecodeRaw(part);
+        var content = ReadDecodedContent(part, maxBytes);
+        var text = DecodeRaw(part, content);
         if (part.IsFlowed)
         {
             var delSp = part.ContentType.Parameters.TryGetValue("delsp", out string? value)
@@ -33,7 +37,7 @@ internal sealed partial class MailTextDecoder
             text = new FlowedToText { DeleteSpace = delSp }.Convert(text);
         }
 
-        return text.Length > 0 && text[0] == '\uFEFF' ? text[1..] : text;
+        return new DecodedText(text.Length > 0 && text[0] == '\uFEFF' ? text[1..] : text, content.Truncated);
     }
 
     /// <summary>Decodes 8-bit bytes that carry no usable charset label: UTF-8 when valid, else the configured fallback.</summary>
@@ -80,14 +84,18 @@ internal sealed partial class MailTextDecoder
         return Encoding.GetEncoding(capitalsIn1251 > lowerIn1251 ? Koi8R : Windows1251);
     }
 
-    private string DecodeRaw(TextPart part)
+    private string DecodeRaw(TextPart part, BoundedContent content)
     {
         var charset = part.ContentType.Charset;
+        var bytes = content.Bytes;
         if (charset is not null && !IsUnicodeOrAsciiLabel(charset))
         {
             try
             {
-                return part.GetText(charset);
+                if (part.ContentType.CharsetEncoding is { } labelled)
+                {
+                    return labelled.GetString(bytes);
+                }
             }
             catch (NotSupportedException)
             {
@@ -95,7 +103,12 @@ internal sealed partial class MailTextDecoder
             }
         }
 
-        var bytes = ReadDecodedContent(part);
+        if (content.Truncated)
+        {
+            // A cut can split the last UTF-8 sequence, which would make valid UTF-8 look like a legacy charset.
+            bytes = bytes[..CompleteUtf8Length(bytes)];
+        }
+
         if (part.IsHtml && charset is null && !System.Text.Unicode.Utf8.IsValid(bytes)
             && FindMetaCharset(bytes) is { } metaEncoding)
         {
@@ -108,17 +121,55 @@ internal sealed partial class MailTextDecoder
         return DecodeUnlabelled(bytes);
     }
 
-    /// <summary>The content's bytes after the transfer encoding (base64, quoted-printable) is undone.</summary>
-    public static byte[] ReadDecodedContent(MimePart part)
+    /// <summary>
+    /// The content's bytes after the transfer encoding (base64, quoted-printable) is undone, at most
+    /// <paramref name="maxBytes"/> of them: reading stops there, so a huge part costs no more than the limit.
+    /// </summary>
+    public static BoundedContent ReadDecodedContent(MimePart part, int maxBytes)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(maxBytes);
         if (part.Content is null)
         {
-            return [];
+            return new BoundedContent([], Truncated: false);
         }
 
+        // One byte past the limit tells a part of exactly the limit from a longer one.
+        var wanted = (long)maxBytes + 1;
+        using var decoded = part.Content.Open();
         using var memory = new MemoryStream();
-        part.Content.DecodeTo(memory);
-        return memory.ToArray();
+        var buffer = new byte[Math.Min(81920, wanted)];
+        int read;
+        while (memory.Length < wanted && (read = decoded.Read(buffer, 0, (int)Math.Min(buffer.Length, wanted - memory.Length))) > 0)
+        {
+            memory.Write(buffer, 0, read);
+        }
+
+        var truncated = memory.Length > maxBytes;
+        return new BoundedContent(truncated ? memory.GetBuffer().AsSpan(0, maxBytes).ToArray() : memory.ToArray(), truncated);
+    }
+
+    /// <summary>The length of <paramref name="bytes"/> without a UTF-8 sequence left incomplete at its end (RFC 3629 §3).</summary>
+    private static int CompleteUtf8Length(ReadOnlySpan<byte> bytes)
+    {
+        for (var i = bytes.Length - 1; i >= Math.Max(0, bytes.Length - 4); i--)
+        {
+            var b = bytes[i];
+            if ((b & 0xC0) == 0x80)
+            {
+                continue; // a continuation byte: look further back for its lead byte
+            }
+
+            var length = b switch
+            {
+                >= 0xF0 => 4,
+                >= 0xE0 => 3,
+                >= 0xC0 => 2,
+                _ => 1,
+            };
+            return bytes.Length - i < length ? i : bytes.Length;
+        }
+
+        return bytes.Length;
     }
 
     private static bool IsUnicodeOrAsciiLabel(string charset) =>
@@ -149,3 +200,9 @@ internal sealed partial class MailTextDecoder
     [GeneratedRegex("""<meta[^>]{0,200}?charset\s*=\s*["']?(?<charset>[A-Za-z0-9_.:-]{1,40})""", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex MetaCharsetPattern();
 }
+
+/// <summary>A body's text and whether it was cut at the rendering limit.</summary>
+internal readonly record struct DecodedText(string Text, bool Truncated);
+
+/// <summary>Up to a limit of a part's decoded bytes, and whether there were more.</summary>
+internal readonly record struct BoundedContent(byte[] Bytes, bool Truncated);

@@ -40,9 +40,22 @@ public sealed class MessageRenderer
     }
 
     /// <summary>
-    /// Renders <paramref name="message"/>. With <paramref name="showRemoteContent"/> false (the default) no http or
-    /// https resource survives in the HTML body; with it true, images and backgrounds may load from http and https.
-    /// Inline <c>cid:</c> images are embedded either way.
+    /// Renders <paramref name="message"/> on the thread pool. Sanitizing a large HTML body is CPU work that takes
+    /// hundreds of milliseconds; done on a circuit's synchronization context it would freeze that user's page and hold
+    /// the circuit's thread. The message must not be changed meanwhile.
+    /// </summary>
+    public Task<MailMessageView> RenderAsync(MimeMessage message, bool showRemoteContent = false, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return Task.Run(() => Render(message, showRemoteContent), cancellationToken);
+    }
+
+    /// <summary>
+    /// Renders <paramref name="message"/> on the calling thread. With <paramref name="showRemoteContent"/> false (the
+    /// default) no http or https resource survives in the HTML body; with it true, images and backgrounds may load
+    /// from http and https. Inline <c>cid:</c> images are embedded either way. Bodies longer than
+    /// <see cref="MailRenderingOptions.MaxHtmlBodyBytes"/> or <see cref="MailRenderingOptions.MaxTextBodyBytes"/> are
+    /// cut there (<see cref="MailMessageView.Truncated"/>).
     /// </summary>
     public MailMessageView Render(MimeMessage message, bool showRemoteContent = false)
     {
@@ -52,16 +65,25 @@ public sealed class MessageRenderer
         var bodies = new BodySelection();
         bodies.Visit(message.Body, insideAlternative: false, depth: 0);
 
-        var text = bodies.Text is { } textPart ? MailTextLinkifier.Split(_decoder.Decode(textPart)) : null;
+        MailTextBody? text = null;
+        var truncated = false;
+        if (bodies.Text is { } textPart)
+        {
+            var decoded = _decoder.Decode(textPart, _options.MaxTextBodyBytes);
+            text = MailTextLinkifier.Split(decoded.Text);
+            truncated = decoded.Truncated;
+        }
 
         var inlineImages = new InlineImageResolver(parts, _options);
         MailHtmlBody? html = null;
         var remoteContentBlocked = false;
         if (bodies.Html is { } htmlPart)
         {
-            var sanitized = MailHtmlSanitizer.Sanitize(_decoder.Decode(htmlPart), showRemoteContent, inlineImages.Resolve);
+            var decoded = _decoder.Decode(htmlPart, _options.MaxHtmlBodyBytes);
+            var sanitized = MailHtmlSanitizer.Sanitize(decoded.Text, showRemoteContent, inlineImages.Resolve);
             html = new MailHtmlBody(sanitized.Document, showRemoteContent);
             remoteContentBlocked = sanitized.RemoteContentBlocked;
+            truncated |= decoded.Truncated;
         }
 
         var attachments = ImmutableArray.CreateBuilder<MailAttachment>();
@@ -77,7 +99,7 @@ public sealed class MessageRenderer
             }
         }
 
-        return new MailMessageView(ReadHeaders(message), text, html, attachments.ToImmutable(), remoteContentBlocked);
+        return new MailMessageView(ReadHeaders(message), text, html, attachments.ToImmutable(), remoteContentBlocked, truncated);
     }
 
     /// <summary>
@@ -184,8 +206,9 @@ public sealed class MessageRenderer
 
         name ??= string.Create(CultureInfo.InvariantCulture, $"part-{index + 1}")
             + (MimeTypes.TryGetExtension(contentType, out var extension) ? extension : ".bin");
-        var previewable = RasterImageTypes.Contains(contentType) || contentType.Equals("application/pdf", StringComparison.OrdinalIgnoreCase);
-        return new MailAttachment(index, name, contentType, measure.Length, previewable);
+        // Only raster images are previewed: they show in a sandboxed document. A PDF would need an unsandboxed one on
+        // this origin (Chromium refuses to show a PDF in a sandboxed frame), so PDFs are downloads.
+        return new MailAttachment(index, name, contentType, measure.Length, RasterImageTypes.Contains(contentType));
     }
 
     /// <summary>
@@ -296,8 +319,9 @@ public sealed class MessageRenderer
                 return null;
             }
 
-            var bytes = MailTextDecoder.ReadDecodedContent(part);
-            if (bytes.Length > _options.MaxInlineImageBytes || _embeddedBytes + bytes.Length > _options.MaxInlineImagesTotalBytes)
+            var content = MailTextDecoder.ReadDecodedContent(part, _options.MaxInlineImageBytes);
+            var bytes = content.Bytes;
+            if (content.Truncated || _embeddedBytes + bytes.Length > _options.MaxInlineImagesTotalBytes)
             {
                 return null;
             }

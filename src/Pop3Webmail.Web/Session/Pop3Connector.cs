@@ -1,7 +1,4 @@
-using System.Net.Sockets;
-using Microsoft.Extensions.Options;
 using Pop3Webmail.Pop3;
-using Pop3Webmail.Web.Configuration;
 using Pop3Webmail.Web.Security;
 
 namespace Pop3Webmail.Web.Session;
@@ -10,13 +7,12 @@ namespace Pop3Webmail.Web.Session;
 public sealed class Pop3Connector : IPop3Connector
 {
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(20);
-    private readonly MailOptions _options;
+    private readonly CustomServerDialer _customServers;
     private readonly ILoggerFactory _loggerFactory;
 
-    public Pop3Connector(IOptions<MailOptions> options, ILoggerFactory loggerFactory)
+    public Pop3Connector(CustomServerDialer customServers, ILoggerFactory loggerFactory)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        _options = options.Value;
+        _customServers = customServers;
         _loggerFactory = loggerFactory;
     }
 
@@ -37,22 +33,9 @@ public sealed class Pop3Connector : IPop3Connector
         {
             if (server.IsCustom)
             {
-                // Dial the address that passed the policy check, never the name again (DNS rebinding).
-                var address = await ServerAddressPolicy.ResolveAsync(server.Host, _options.AllowPrivateNetworks, cancellationToken);
-                var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-                try
-                {
-                    using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                    timeout.CancelAfter(ConnectTimeout);
-                    await socket.ConnectAsync(address, server.Port, timeout.Token);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
-
-                await client.ConnectAsync(new NetworkStream(socket, ownsSocket: true), server.Host, cancellationToken);
+                // A server the user typed: resolved once, checked against the address policy, dialled by address.
+                var stream = await _customServers.ConnectAsync(server.Host, server.Port, cancellationToken);
+                await client.ConnectAsync(stream, server.Host, cancellationToken);
             }
             else
             {

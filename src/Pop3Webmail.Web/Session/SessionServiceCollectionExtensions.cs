@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Options;
 using Pop3Webmail.Web.Configuration;
 using Pop3Webmail.Web.Downloads;
-using Pop3Webmail.Web.Security;
 using Pop3Webmail.Web.Session.SignIn;
 using Pop3Webmail.Web.Session.TabResume;
 using Pop3Webmail.Web.Session.Visit;
@@ -18,7 +17,6 @@ internal static class SessionServiceCollectionExtensions
     {
         services.AddSingleton<IPop3Connector, Pop3Connector>();
         services.AddSingleton<MailboxSessionRegistry>();
-        services.AddSingleton<SignInRateLimiter>();
         services.AddSingleton<DownloadTokenStore>();
         services.AddSingleton<ResumeTickets>();
         services.AddSingleton<VisitServices>();

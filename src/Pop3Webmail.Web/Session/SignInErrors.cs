@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using Pop3Webmail.Pop3;
+using Pop3Webmail.Web.Security;
 
 namespace Pop3Webmail.Web.Session;
 
@@ -58,13 +59,14 @@ internal static class SignInErrors
                 _ => SignInError.InvalidCredentials,
             },
             Pop3SecurityException => SignInError.SecureConnectionFailed,
+            // A user-typed server: refused by policy, no such host and connection refused must look alike.
+            CustomServerUnreachableException => SignInError.ServerUnreachable,
             Pop3TimeoutException => SignInError.ServerUnreachable,
             Pop3ProtocolException { InnerException: SocketException or IOException } => SignInError.ServerUnreachable,
             Pop3ProtocolException => SignInError.ProtocolError,
             Pop3CommandException => SignInError.ProtocolError,
             SocketException => SignInError.ServerUnreachable,
             OperationCanceledException => SignInError.ServerUnreachable,
-            UnauthorizedAccessException => SignInError.ServerNotAllowed,
             ArgumentException => SignInError.InvalidInput,
             _ => SignInError.None,
         };
@@ -78,5 +80,5 @@ internal static class SignInErrors
     }
 
     public static bool IsConnectionFailure(Exception exception) =>
-        exception is Pop3Exception or IOException or SocketException or LoginDelayException or UnauthorizedAccessException;
+        exception is Pop3Exception or IOException or SocketException or LoginDelayException;
 }

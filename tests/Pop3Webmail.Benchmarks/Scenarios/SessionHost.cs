@@ -30,9 +30,6 @@ internal sealed class SessionHost : IDisposable
             ["Mail:Servers:0:Port"] = environment.Server.TlsPort.ToString(CultureInfo.InvariantCulture),
             ["Mail:Servers:0:Security"] = "Tls",
             ["Mail:Servers:0:CertificateThumbprint"] = environment.Server.CertificateThumbprint,
-            // Hundreds of benchmark sign-ins a minute from one "client" are the point here, not an attack.
-            ["Mail:RateLimits:AttemptsPerUser"] = "10000",
-            ["Mail:RateLimits:AttemptsPerClient"] = "100000",
         });
         builder.Logging.ClearProviders();
         builder.Services.AddPop3Webmail(builder.Configuration);

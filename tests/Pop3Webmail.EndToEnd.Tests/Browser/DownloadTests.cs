@@ -75,8 +75,36 @@ public sealed class DownloadTests(WebmailFixture fixture)
         Assert.Equal(SampleFiles.Pdf, ownerBytes);
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task AnImageAttachmentPreviewsInsideTheAppWhileAPdfIsADownloadOnly()
+    {
+        fixture.Require();
+        var report = MessageFactory.WithAttachments("Report to preview", WebmailFixture.FirstDate);
+        var account = fixture.CreateAccount("preview", report);
+        await using var tab = await fixture.OpenTabAsync();
+        await tab.SignInAsync(account);
+        await tab.OpenMessageAsync(report.Subject);
+
+        var pdfPreviews = await Attachment(tab, MessageFactory.RussianAttachmentName).Locator(".mail-attachment-preview").CountAsync();
+        var preview = await tab.Page.RunAndWaitForResponseAsync(
+            () => Attachment(tab, "chart.png").Locator(".mail-attachment-preview").ClickAsync(),
+            response => response.Url.Contains("/download/", StringComparison.Ordinal));
+        var image = tab.Page.Locator(".mail-attachment-preview-panel img");
+        await Assertions.Expect(image).ToHaveJSPropertyAsync("naturalWidth", 24);
+        await tab.ScreenshotAsync("message-attachment-preview");
+
+        Assert.Equal(0, pdfPreviews);
+        Assert.Equal(200, preview.Status);
+        Assert.StartsWith("inline", await preview.HeaderValueAsync("content-disposition"), StringComparison.Ordinal);
+        Assert.StartsWith("sandbox;", await preview.HeaderValueAsync("content-security-policy"), StringComparison.Ordinal);
+        await Assertions.Expect(tab.Page.Locator("h1.message-subject")).ToHaveTextAsync(report.Subject);
+    }
+
+    private static ILocator Attachment(WebmailTab tab, string fileName) =>
+        tab.Page.Locator(".mail-attachment").Filter(new LocatorFilterOptions { HasText = fileName });
+
     private static ILocator AttachmentDownloadButton(WebmailTab tab, string fileName) =>
-        tab.Page.Locator(".mail-attachment").Filter(new LocatorFilterOptions { HasText = fileName }).Locator(".mail-attachment-download");
+        Attachment(tab, fileName).Locator(".mail-attachment-download");
 
     /// <summary>Route handlers run on Playwright's event loop; wait (bounded) until they have seen what the clicks sent.</summary>
     private static async Task WaitForAsync(Func<bool> condition)

@@ -18,6 +18,14 @@ public sealed class RemoteContentTests(WebmailFixture fixture)
         await using var tab = await fixture.OpenTabAsync();
         var appOrigin = tab.BaseAddress.GetLeftPart(UriPartial.Authority);
         var offOrigin = new ConcurrentQueue<string>();
+        var frames = new ConcurrentQueue<IResponse>();
+        tab.Page.Response += (_, response) =>
+        {
+            if (response.Url.Contains("/mailframe/", StringComparison.Ordinal))
+            {
+                frames.Enqueue(response);
+            }
+        };
         tab.Page.Request += (_, request) =>
         {
             if (!request.Url.StartsWith(appOrigin, StringComparison.Ordinal)
@@ -43,6 +51,10 @@ public sealed class RemoteContentTests(WebmailFixture fixture)
         await Assertions.Expect(body.Locator("img[alt='remote pixel']")).ToHaveJSPropertyAsync("naturalWidth", 24);
         await WaitForBodyLoadAsync(tab.Page);
         await tab.ScreenshotAsync("message-html-images-shown");
+        var appPolicy = (await tab.Context.APIRequest.GetAsync(tab.Url("login").ToString())).Headers["content-security-policy"];
+        var frameResponses = frames.ToArray();
+        var framePolicies = await Task.WhenAll(frameResponses.Select(f => f.HeaderValueAsync("content-security-policy")));
+        var frameAgain = await tab.Context.APIRequest.GetAsync(frameResponses[0].Url);
         await tab.SignOutAsync();
 
         Assert.Contains(UiText.Mail("RemoteContentBlocked"), blockedNotice, StringComparison.Ordinal);
@@ -50,6 +62,16 @@ public sealed class RemoteContentTests(WebmailFixture fixture)
         Assert.Empty(offOriginBefore);
         Assert.Equal(200, pixel.Status);
         Assert.Contains("/img/pixel.png?recipient=bob", remote.Requests);
+
+        // The body is a document of its own, loaded once from this app with its own policy: no remote image until
+        // asked, then images only; the app's own policy never allows a remote image.
+        Assert.Equal([200, 200], frameResponses.Select(f => f.Status));
+        Assert.All(frameResponses, f => Assert.StartsWith(appOrigin + "/mailframe/", f.Url, StringComparison.Ordinal));
+        Assert.Contains("img-src data:;", framePolicies[0], StringComparison.Ordinal);
+        Assert.Contains("img-src data: http: https:;", framePolicies[1], StringComparison.Ordinal);
+        Assert.All(framePolicies, p => Assert.StartsWith("sandbox allow-popups allow-popups-to-escape-sandbox;", p, StringComparison.Ordinal));
+        Assert.Equal(404, frameAgain.Status);
+        Assert.Contains("img-src 'self' data: blob:;", appPolicy, StringComparison.Ordinal);
 
         // Only images came from the other origin: no script ran, no frame, style sheet, object, form or refresh loaded.
         Assert.All(remote.Requests, path => Assert.StartsWith("/img/", path, StringComparison.Ordinal));
@@ -61,7 +83,7 @@ public sealed class RemoteContentTests(WebmailFixture fixture)
         Assert.Equal(1, session.Retrieved);
     }
 
-    /// <summary>Waits until the mail body's document (a srcdoc iframe) has finished loading, subresources included.</summary>
+    /// <summary>Waits until the mail body's document (the /mailframe iframe) has finished loading, subresources included.</summary>
     private static async Task WaitForBodyLoadAsync(IPage page)
     {
         var frame = await (await page.Locator("iframe.mail-html-body").ElementHandleAsync()).ContentFrameAsync()

@@ -163,8 +163,8 @@ public sealed class WebmailFixture : IAsyncLifetime
 
         yield return new("Mail:ResumeGracePeriod", ResumeGrace.ToString("c", CultureInfo.InvariantCulture));
 
-        // Every scenario signs in from 127.0.0.1; the per-client brute-force limit is not what they test.
-        yield return new("Mail:RateLimits:AttemptsPerClient", "1000");
+        // Every scenario signs in from 127.0.0.1; the per-network brute-force budget is not what they test.
+        yield return new("Mail:RateLimits:FailuresPerNetwork", "100000");
     }
 
     private static InvalidOperationException NotStarted() => new("The end-to-end fixture did not start (see Require()).");

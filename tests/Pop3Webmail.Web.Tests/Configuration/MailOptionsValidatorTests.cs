@@ -58,6 +58,41 @@ public sealed class MailOptionsValidatorTests
     }
 
     [Theory]
+    [InlineData("pop.example.test")]
+    [InlineData("10.0.0.5")]
+    [InlineData("192.168.1.10")]
+    [InlineData("localhost.example.test")]
+    public void AnUnencryptedServerIsRefusedUnlessItIsOnLoopback(string host)
+    {
+        var options = new MailOptions { Servers = [new MailServerOptions { Name = "Office", Host = host, Security = Pop3Security.None }] };
+
+        var failures = Validator.Validate(null, options).Failures!;
+
+        Assert.Contains(failures, f => f.Contains("'Office': Security None (no encryption) is only allowed for a loopback host", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("localhost")]
+    [InlineData("127.0.0.1")]
+    [InlineData("::1")]
+    public void AnUnencryptedLoopbackServerIsAllowed(string host)
+    {
+        var options = new MailOptions { Servers = [new MailServerOptions { Name = "Local", Host = host, Security = Pop3Security.None }] };
+
+        Assert.True(Validator.Validate(null, options).Succeeded);
+    }
+
+    [Fact]
+    public void RateLimitsMustBePositiveWithACeilingNoShorterThanTheFirstWait()
+    {
+        var zero = new MailOptions { RateLimits = new MailRateLimitOptions { FailuresPerNetwork = 0 } };
+        var backwards = new MailOptions { RateLimits = new MailRateLimitOptions { UserBackoff = TimeSpan.FromMinutes(5), MaxUserBackoff = TimeSpan.FromMinutes(1) } };
+
+        Assert.Contains(Validator.Validate(null, zero).Failures!, f => f.StartsWith("Mail:RateLimits", StringComparison.Ordinal));
+        Assert.Contains(Validator.Validate(null, backwards).Failures!, f => f.StartsWith("Mail:RateLimits", StringComparison.Ordinal));
+    }
+
+    [Theory]
     [InlineData("not-a-thumbprint")]
     [InlineData("AB:CD")]
     public void AMalformedCertificatePinIsRejected(string pin)

@@ -92,7 +92,7 @@ public sealed partial class GrafanaDashboardTests
 
         var catalog = app.Services.GetRequiredService<MailServerCatalog>();
         var demo = catalog.DemoCredentials ?? throw new InvalidOperationException("The app should run its demo mailbox.");
-        await using (var pop3 = await app.Services.GetRequiredService<Pop3Connector>().ConnectAsync(catalog.Servers[0], Cancellation))
+        await using (var pop3 = await app.Services.GetRequiredService<IPop3Connector>().ConnectAsync(catalog.Servers[0], Cancellation))
         {
             await pop3.AuthenticateAsync(demo.UserName, demo.Password, Cancellation);
             await pop3.StatAsync(Cancellation);

@@ -108,6 +108,23 @@ public sealed class WebAppTests : IAsyncLifetime
         Assert.False(unknown.Headers.Contains("Set-Cookie"));
     }
 
+    [Theory]
+    [InlineData("%2F%20%2F%2Fevil.example%2F")] // "/ //evil.example/": a browser strips the space
+    [InlineData("%2F%09%2Fevil.example%2F")] // "/\t/evil.example/": a browser removes the tab
+    [InlineData("%2F%2520%2F%2Fevil.example%2F")] // the same, encoded once more
+    [InlineData("%2F%5C%2Fevil.example%2F")]
+    [InlineData("https%3A%2F%2Fevil.example%2F")]
+    [InlineData("%2F..%2F%2Fevil.example%2F")]
+    public async Task TheLanguageSwitchNeverRedirectsOffSite(string returnUrl)
+    {
+        using var browser = _app.CreateBrowser(null);
+
+        using var response = await browser.GetAsync("/culture/ru?returnUrl=" + returnUrl, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/login", response.Headers.Location?.OriginalString);
+    }
+
     [Fact]
     public async Task TheTopLevelWwwrootIsServed()
     {

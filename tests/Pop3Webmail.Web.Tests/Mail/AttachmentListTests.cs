@@ -12,7 +12,7 @@ public class AttachmentListTests : BunitContext
 {
     private static readonly ImmutableArray<MailAttachment> Attachments =
     [
-        new(1, "report.pdf", "application/pdf", 1536, IsPreviewable: true),
+        new(1, "report.pdf", "application/pdf", 1536, IsPreviewable: false),
         new(2, "archive.zip", "application/zip", 3 * 1024 * 1024, IsPreviewable: false),
         new(3, "photo.png", "image/png", 512, IsPreviewable: true),
     ];
@@ -59,22 +59,20 @@ public class AttachmentListTests : BunitContext
     }
 
     [Fact]
-    public void PreviewIsOfferedOnlyForPreviewableAttachmentsAndShowsThemInline()
+    public void PreviewIsOfferedOnlyForPreviewableAttachmentsAndShowsThemAsAnImage()
     {
         var cut = Render<AttachmentList>(p => p
             .Add(x => x.Attachments, Attachments)
             .Add(x => x.PreviewUrl, a => $"/download/preview-{a.BodyPartIndex}"));
 
-        var previewButtons = cut.FindAll("button.mail-attachment-preview");
-        Assert.Equal(2, previewButtons.Count);
-        previewButtons[1].Click();
+        var previewButton = cut.Find("button.mail-attachment-preview");
+        Assert.Single(cut.FindAll("button.mail-attachment-preview"));
+        previewButton.Click();
 
         var image = cut.Find(".mail-attachment-preview-panel img");
         Assert.Equal("/download/preview-3", image.GetAttribute("src"));
         Assert.Equal("photo.png", image.GetAttribute("alt"));
-
-        cut.FindAll("button.mail-attachment-preview")[0].Click();
-        Assert.Equal("/download/preview-1", cut.Find(".mail-attachment-preview-panel iframe").GetAttribute("src"));
+        Assert.Empty(cut.FindAll("iframe"));
 
         cut.Find("button.mail-attachment-preview-close").Click();
         Assert.Empty(cut.FindAll(".mail-attachment-preview-panel"));

@@ -1,21 +1,30 @@
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using MudBlazor.Services;
 using Pop3Webmail.Web.Components.Mail;
+using Pop3Webmail.Web.Mail;
+using Pop3Webmail.Web.Session;
 
 namespace Pop3Webmail.Web.Tests.Mail;
 
 public class MailBodyTests : BunitContext
 {
+    private const string BrowserKey = "browser-of-this-tab";
+    private readonly MailFrameStore _frames = new(new FakeTimeProvider(), Options.Create(new MailRenderingOptions()));
+
     public MailBodyTests()
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
         Services.AddLocalization(o => o.ResourcesPath = "Resources");
+        Services.AddSingleton(_frames);
+        Services.AddSingleton(new BrowserContext { BrowserKey = BrowserKey });
     }
 
     [Fact]
-    public void HtmlBodyIsShownInAnIframeSandboxedWithoutScriptsOrSameOrigin()
+    public void HtmlBodyIsShownInATitledFrameSandboxedWithoutScriptsOrSameOrigin()
     {
         var view = MailFixtures.Renderer.Render(MailFixtures.HtmlMessage("<p>Hello</p><script>alert(1)</script>"));
 
@@ -27,11 +36,14 @@ public class MailBodyTests : BunitContext
         Assert.DoesNotContain("allow-scripts", sandbox);
         Assert.DoesNotContain("allow-same-origin", sandbox);
         Assert.Equal("no-referrer", iframe.GetAttribute("referrerpolicy"));
-        Assert.Equal(view.Html!.Document, iframe.GetAttribute("srcdoc"));
+        Assert.Equal("Message body", iframe.GetAttribute("title"));
+        Assert.Null(iframe.GetAttribute("srcdoc"));
+        var frame = _frames.Redeem(TokenOf(iframe.GetAttribute("src")));
+        Assert.Equal(new MailFrame(BrowserKey, view.Html!.Document, RemoteContentAllowed: false, frame!.Expires), frame);
     }
 
     [Fact]
-    public void SrcdocOpensWithTheStrictContentSecurityPolicy()
+    public void TheFrameDocumentOpensWithTheStrictContentSecurityPolicy()
     {
         var view = MailFixtures.Renderer.Render(MailFixtures.HtmlMessage("<p>Hello</p>"));
 
@@ -39,8 +51,68 @@ public class MailBodyTests : BunitContext
 
         Assert.StartsWith(
             "<!DOCTYPE html><html><head><meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; style-src 'unsafe-inline';",
-            cut.Find("iframe").GetAttribute("srcdoc"),
+            _frames.Redeem(TokenOf(cut.Find("iframe").GetAttribute("src")))!.Document,
             StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheSameRenderingKeepsItsFrameAndANewOneGetsANewFrame()
+    {
+        var blocked = MailFixtures.Renderer.Render(MailFixtures.HtmlMessage("<img src=\"https://evil.example/a.png\">"));
+        var shown = MailFixtures.Renderer.Render(MailFixtures.HtmlMessage("<img src=\"https://evil.example/a.png\">"), showRemoteContent: true);
+        var cut = Render<MailBody>(p => p.Add(x => x.Message, blocked));
+        var first = cut.Find("iframe").GetAttribute("src");
+
+        cut.Render(p => p.Add(x => x.Message, blocked));
+        var same = cut.Find("iframe").GetAttribute("src");
+        cut.Render(p => p.Add(x => x.Message, shown));
+        var second = cut.Find("iframe").GetAttribute("src");
+
+        Assert.Equal(first, same);
+        Assert.NotEqual(first, second);
+        Assert.Null(_frames.Redeem(TokenOf(first))); // revoked: that rendering is no longer on the page
+        Assert.True(_frames.Redeem(TokenOf(second))!.RemoteContentAllowed);
+    }
+
+    [Fact]
+    public async Task LeavingTheMessageRevokesAFrameNotLoadedYet()
+    {
+        var view = MailFixtures.Renderer.Render(MailFixtures.HtmlMessage("<p>Hello</p>"));
+        var cut = Render<MailBody>(p => p.Add(x => x.Message, view));
+        var token = TokenOf(cut.Find("iframe").GetAttribute("src"));
+
+        await DisposeComponentsAsync();
+
+        Assert.Null(_frames.Redeem(token));
+        Assert.Equal(0, _frames.Count);
+    }
+
+    [Fact]
+    public void ACutBodySaysSoAndOffersTheWholeMessage()
+    {
+        using var culture = new CultureScope("en");
+        var renderer = MailFixtures.CreateRenderer(new MailRenderingOptions { MaxTextBodyBytes = 10 });
+        var view = renderer.Render(MailFixtures.Parse("Content-Type: text/plain", string.Empty, "0123456789 and more"));
+        var downloads = 0;
+
+        var cut = Render<MailBody>(p => p
+            .Add(x => x.Message, view)
+            .Add(x => x.DownloadMessage, () => downloads++));
+        cut.Find("button.mail-download-whole").Click();
+
+        Assert.Contains("too long to show in full", cut.Find(".mail-truncated").TextContent, StringComparison.Ordinal);
+        Assert.Equal("0123456789", cut.Find(".mail-text-body").TextContent);
+        Assert.Equal(1, downloads);
+    }
+
+    [Fact]
+    public void AWholeBodyHasNoTruncationNotice()
+    {
+        var view = MailFixtures.Renderer.Render(MailFixtures.HtmlMessage("<p>Hello</p>"));
+
+        var cut = Render<MailBody>(p => p.Add(x => x.Message, view));
+
+        Assert.Empty(cut.FindAll(".mail-truncated"));
     }
 
     [Fact]
@@ -76,7 +148,7 @@ public class MailBodyTests : BunitContext
         var cut = Render<MailBody>(p => p.Add(x => x.Message, view));
 
         Assert.Empty(cut.FindAll(".mail-remote-blocked"));
-        Assert.Contains("img-src data: http: https:;", cut.Find("iframe").GetAttribute("srcdoc"), StringComparison.Ordinal);
+        Assert.Contains("img-src data: http: https:;", _frames.Redeem(TokenOf(cut.Find("iframe").GetAttribute("src")))!.Document, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -122,5 +194,13 @@ public class MailBodyTests : BunitContext
         Assert.Contains("Внешние изображения заблокированы", cut.Find(".mail-remote-blocked").TextContent, StringComparison.Ordinal);
         Assert.Equal("Показать изображения", cut.Find("button.mail-show-remote").TextContent.Trim());
         Assert.Equal("Текст письма", cut.Find("iframe").GetAttribute("title"));
+    }
+
+    /// <summary>The token of a mail frame URL, which is relative to the app's base.</summary>
+    private static string TokenOf(string? src)
+    {
+        Assert.NotNull(src);
+        Assert.StartsWith("mailframe/", src, StringComparison.Ordinal);
+        return src["mailframe/".Length..];
     }
 }

@@ -143,7 +143,7 @@ public class MessageRendererStructureTests
 
         Assert.Equal(
             [
-                new MailAttachment(1, "report.pdf", "application/pdf", pdf.Length, IsPreviewable: true),
+                new MailAttachment(1, "report.pdf", "application/pdf", pdf.Length, IsPreviewable: false), // a download, never shown on this origin
                 new MailAttachment(2, "archive.zip", "application/zip", zip.Length, IsPreviewable: false),
                 new MailAttachment(3, "part-4.png", "image/png", MailFixtures.Png.Length, IsPreviewable: true),
             ],

@@ -143,17 +143,40 @@ public sealed class SignInTests
     [InlineData("10.1.2.3", 995)]
     [InlineData("192.168.1.1", 110)]
     [InlineData("mail.example.test", 25)]
-    public async Task CustomServersNeedPermissionAndStayOutOfPrivateNetworks(string host, int port)
+    public async Task CustomServersNeedPermission(string host, int port)
     {
         await using var demo = TestMailboxes.Start(1);
         await using var disabled = SessionHarness.ForDemo(demo);
-        await using var enabled = SessionHarness.ForDemo(demo, new MailOptions { AllowCustomServer = true });
 
         var refused = await disabled.CreateSession().SignInAsync(new SignInRequest("demo", "demo", string.Empty, host, port), TestContext.Current.CancellationToken);
-        var stillRefused = await enabled.CreateSession().SignInAsync(new SignInRequest("demo", "demo", string.Empty, host, port), TestContext.Current.CancellationToken);
 
         Assert.Equal(SignInError.ServerNotAllowed, refused.Error);
-        Assert.Equal(SignInError.ServerNotAllowed, stillRefused.Error);
+    }
+
+    [Fact]
+    public async Task ACustomServerOnAPortOtherThanPop3sOrPop3IsNotAllowed()
+    {
+        await using var demo = TestMailboxes.Start(1);
+        await using var enabled = SessionHarness.ForDemo(demo, new MailOptions { AllowCustomServer = true });
+
+        var refused = await enabled.CreateSession().SignInAsync(new SignInRequest("demo", "demo", string.Empty, "mail.example.test", 25), TestContext.Current.CancellationToken);
+
+        Assert.Equal(SignInError.ServerNotAllowed, refused.Error);
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1", 995)] // refused by policy: loopback
+    [InlineData("10.1.2.3", 995)] // refused by policy: RFC 1918
+    [InlineData("64:ff9b::a01:203", 110)] // refused by policy: NAT64 of 10.1.2.3
+    [InlineData("no-such-host.invalid", 995)] // no such host (RFC 6761 §6.4)
+    public async Task ForACustomServerAPolicyRefusalLooksLikeAnUnreachableServer(string host, int port)
+    {
+        await using var demo = TestMailboxes.Start(1);
+        await using var enabled = SessionHarness.ForDemo(demo, new MailOptions { AllowCustomServer = true });
+
+        var result = await enabled.CreateSession().SignInAsync(new SignInRequest("demo", "demo", string.Empty, host, port), TestContext.Current.CancellationToken);
+
+        Assert.Equal(SignInError.ServerUnreachable, result.Error);
     }
 
     [Fact]
@@ -177,10 +200,10 @@ public sealed class SignInTests
     }
 
     [Fact]
-    public async Task RepeatedAttemptsForOneUserAreRateLimitedWithAWait()
+    public async Task RepeatedFailuresForOneUserAreThrottledWithAWait()
     {
         await using var demo = TestMailboxes.Start(1);
-        await using var harness = SessionHarness.ForDemo(demo, new MailOptions { RateLimits = new MailRateLimitOptions { AttemptsPerUser = 3, AttemptsPerClient = 100 } });
+        await using var harness = SessionHarness.ForDemo(demo, new MailOptions { RateLimits = new MailRateLimitOptions { FailuresPerUser = 3 } });
         var session = harness.CreateSession();
         for (var attempt = 0; attempt < 3; attempt++)
         {
@@ -190,25 +213,46 @@ public sealed class SignInTests
         var limited = await session.SignInAsync(SessionHarness.Demo(), TestContext.Current.CancellationToken);
 
         Assert.Equal(SignInError.RateLimited, limited.Error);
-        Assert.InRange(limited.RetryAfter!.Value, TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(1));
+        Assert.Equal(new MailRateLimitOptions().UserBackoff, limited.RetryAfter);
         Assert.Equal(3, demo.TotalSessionCount); // the limited attempt never reached the server
         var otherUser = await harness.CreateSession().SignInAsync(SessionHarness.Demo(user: "other"), TestContext.Current.CancellationToken);
         Assert.Equal(SignInError.InvalidCredentials, otherUser.Error);
     }
 
     [Fact]
-    public async Task RepeatedAttemptsFromOneClientAreRateLimitedAcrossUsers()
+    public async Task RepeatedFailuresFromOneBrowserAreThrottledAcrossUsers()
     {
         await using var demo = TestMailboxes.Start(1);
-        await using var harness = SessionHarness.ForDemo(demo, new MailOptions { RateLimits = new MailRateLimitOptions { AttemptsPerUser = 100, AttemptsPerClient = 2 } });
+        await using var harness = SessionHarness.ForDemo(demo, new MailOptions { RateLimits = new MailRateLimitOptions { FailuresPerBrowser = 2 } });
         var session = harness.CreateSession(clientAddress: "198.51.100.7");
         await session.SignInAsync(SessionHarness.Demo(user: "a"), TestContext.Current.CancellationToken);
         await session.SignInAsync(SessionHarness.Demo(user: "b"), TestContext.Current.CancellationToken);
 
         var limited = await session.SignInAsync(SessionHarness.Demo(), TestContext.Current.CancellationToken);
-        var elsewhere = await harness.CreateSession(clientAddress: "198.51.100.8").SignInAsync(SessionHarness.Demo(), TestContext.Current.CancellationToken);
+        var elsewhere = await harness.CreateSession(clientAddress: "198.51.100.8", browserKey: "browser-2").SignInAsync(SessionHarness.Demo(), TestContext.Current.CancellationToken);
 
         Assert.Equal(SignInError.RateLimited, limited.Error);
         Assert.True(elsewhere.Succeeded);
+    }
+
+    [Fact]
+    public async Task WrongPasswordsFromAnotherBrowserDoNotLockTheUserOutOfTheirOwnBrowser()
+    {
+        await using var demo = TestMailboxes.Start(1);
+        await using var harness = SessionHarness.ForDemo(demo);
+        var own = harness.CreateSession(clientAddress: "192.0.2.10", browserKey: "users-browser");
+        Assert.True((await own.SignInAsync(SessionHarness.Demo(), TestContext.Current.CancellationToken)).Succeeded);
+        await own.SignOutAsync(TestContext.Current.CancellationToken);
+        var attacker = harness.CreateSession(clientAddress: "203.0.113.66", browserKey: "attackers-browser");
+        var guesses = new List<SignInError>();
+        for (var attempt = 0; attempt < 8; attempt++)
+        {
+            guesses.Add((await attacker.SignInAsync(SessionHarness.Demo(password: "guess" + attempt), TestContext.Current.CancellationToken)).Error);
+        }
+
+        var again = await harness.CreateSession(clientAddress: "192.0.2.10", browserKey: "users-browser").SignInAsync(SessionHarness.Demo(), TestContext.Current.CancellationToken);
+
+        Assert.Equal(Enumerable.Repeat(SignInError.InvalidCredentials, 5).Concat(Enumerable.Repeat(SignInError.RateLimited, 3)), guesses);
+        Assert.True(again.Succeeded, again.Error.ToString());
     }
 }

@@ -34,14 +34,15 @@ internal sealed class SessionHarness : IAsyncDisposable
         Lifetime = new ApplicationLifetime(NullLogger<ApplicationLifetime>.Instance);
         Catalog = new MailServerCatalog(mailOptions);
         Registry = new MailboxSessionRegistry(Lifetime, NullLogger<MailboxSessionRegistry>.Instance);
-        RateLimiter = new SignInRateLimiter(mailOptions);
+        Throttle = new SignInThrottle(mailOptions, Time);
         Downloads = new DownloadTokenStore(Time, mailOptions);
-        Connector = connector ?? new Pop3Connector(mailOptions, LoggerFactory);
+        // No failure floor: the tests of CustomServerDialer prove it; here it would only make tests wait.
+        Connector = connector ?? new Pop3Connector(new CustomServerDialer(Options.AllowPrivateNetworks, TimeProvider.System, TimeSpan.Zero), LoggerFactory);
         Renderer = new MessageRenderer(Microsoft.Extensions.Options.Options.Create(new MailRenderingOptions()));
         MailOptions = mailOptions;
         ResumeTickets = new ResumeTickets(Time);
         Visits = new VisitServices(Connector, Downloads, Renderer, mailOptions, Time, LoggerFactory);
-        SignIn = new SignInFlow(Catalog, Registry, RateLimiter, Visits, LoggerFactory.CreateLogger<SignInFlow>());
+        SignIn = new SignInFlow(Catalog, Registry, Throttle, Visits, LoggerFactory.CreateLogger<SignInFlow>());
     }
 
     public MailServer Server { get; }
@@ -60,7 +61,7 @@ internal sealed class SessionHarness : IAsyncDisposable
 
     public MailboxSessionRegistry Registry { get; }
 
-    public SignInRateLimiter RateLimiter { get; }
+    public SignInThrottle Throttle { get; }
 
     public DownloadTokenStore Downloads { get; }
 
@@ -100,7 +101,6 @@ internal sealed class SessionHarness : IAsyncDisposable
         await Registry.StopAllAsync();
 
         Registry.Dispose();
-        RateLimiter.Dispose();
     }
 
     private static MailOptions WithServer(MailOptions options, MailServer server) => new()

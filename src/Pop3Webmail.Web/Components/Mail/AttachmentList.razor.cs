@@ -6,7 +6,7 @@ using Pop3Webmail.Web.Mail;
 namespace Pop3Webmail.Web.Components.Mail;
 
 /// <summary>
-/// The attachments of a message with name, type and size, a download button and, for images and PDFs, a preview.
+/// The attachments of a message with name, type and size, a download button and, for raster images, a preview.
 /// Links are asked for only when clicked, because the session issues short-lived one-time download tokens.
 /// </summary>
 public partial class AttachmentList
@@ -23,8 +23,8 @@ public partial class AttachmentList
     public Func<MailAttachment, string?>? DownloadUrl { get; set; }
 
     /// <summary>
-    /// A fresh URL that serves a previewable attachment inline (an image or a PDF), or null when unavailable. Without
-    /// it there is no preview button.
+    /// A fresh URL that serves a previewable attachment (a raster image) inline, or null when unavailable. Without it
+    /// there is no preview button.
     /// </summary>
     [Parameter]
     public Func<MailAttachment, string?>? PreviewUrl { get; set; }

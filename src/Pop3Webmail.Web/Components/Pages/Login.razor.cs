@@ -4,6 +4,7 @@ using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 using MudBlazor;
 using Pop3Webmail.Web.Configuration;
+using Pop3Webmail.Web.Security;
 using Pop3Webmail.Web.Session;
 
 namespace Pop3Webmail.Web.Components.Pages;
@@ -65,9 +66,8 @@ public sealed partial class Login
     }
 
     private string SafeReturnUrl =>
-        ReturnUrl is { Length: > 1 } url && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal)
-            && !url.StartsWith("/\\", StringComparison.Ordinal) && !url.StartsWith("/login", StringComparison.OrdinalIgnoreCase)
-            ? url.TrimStart('/')
+        LocalUrl.TryGetSafe(ReturnUrl, out var url) && url.Length > 1 && !url.StartsWith("/login", StringComparison.OrdinalIgnoreCase)
+            ? url[1..]
             : "inbox";
 
     private void FillDemo()

@@ -93,7 +93,7 @@ public sealed partial class Message
             }
 
             _opened = opened;
-            _view = opened.Read(message => Renderer.Render(message));
+            _view = await opened.ReadAsync((message, ct) => Renderer.RenderAsync(message, cancellationToken: ct));
         });
         _error = failure is null ? null : Describe(failure);
     }
@@ -137,11 +137,11 @@ public sealed partial class Message
         }
     }
 
-    private void ShowRemoteContent()
+    private async Task ShowRemoteContent()
     {
         if (_opened is not null)
         {
-            _view = _opened.Read(message => Renderer.Render(message, showRemoteContent: true));
+            _view = await _opened.ReadAsync((message, ct) => Renderer.RenderAsync(message, showRemoteContent: true, ct));
         }
     }
 

@@ -16,7 +16,7 @@ internal readonly record struct SignInOutcome(SignInResult Result, MailboxVisit?
 internal sealed partial class SignInFlow(
     MailServerCatalog catalog,
     MailboxSessionRegistry registry,
-    SignInRateLimiter rateLimiter,
+    SignInThrottle throttle,
     VisitServices services,
     ILogger<SignInFlow> logger)
 {
@@ -39,7 +39,8 @@ internal sealed partial class SignInFlow(
         }
 
         var userName = request.UserName.Trim();
-        if (rateLimiter.TryAcquire(browser.ClientAddress, server.Id, userName) is { } wait)
+        var attempt = new SignInAttempt(browser.ClientAddress, browser.BrowserKey, server.Id, userName);
+        if (throttle.Check(attempt) is { } wait)
         {
             LogRateLimited(server.Id);
             return Failed(SignInError.RateLimited, wait);
@@ -54,9 +55,17 @@ internal sealed partial class SignInFlow(
         }
         catch (Exception ex) when (SignInErrors.TryMap(ex, out var error, out var retryAfter) && !cancellationToken.IsCancellationRequested)
         {
+            if (error == SignInError.InvalidCredentials)
+            {
+                // Only a wrong password counts against the budgets; the server being away is nobody's guess.
+                throttle.RecordFailure(attempt);
+            }
+
             LogFailed(server.Id, error);
             return Failed(error, retryAfter);
         }
+
+        throttle.RecordSuccess(attempt);
 
         var account = new MailboxAccount(userName, server.Id, server.Name, services.Options.ReadOnly);
         var visit = new MailboxVisit(client, credentials, account, services);

@@ -54,6 +54,24 @@ public sealed class LoginTests : WebmailComponentTest
     }
 
     [Theory]
+    [InlineData("%2F%20%2F%2Fevil.example%2F")] // "/ //evil.example/": the browser strips the space
+    [InlineData("%2F%09%2Fevil.example%2F")] // "/\t/evil.example/": the browser removes the tab
+    [InlineData("%2F%2F%2Fevil.example%2F")]
+    public void AReturnUrlHidingAnOffSiteTargetLeadsToTheInbox(string returnUrl)
+    {
+        Configure(new MailOptions { Servers = [Alpha] });
+        var navigation = Services.GetRequiredService<NavigationManager>();
+        navigation.NavigateTo("login?returnUrl=" + returnUrl);
+        var cut = Render<Login>();
+
+        cut.Find(".login-user input").Change("alice");
+        cut.Find(".login-password input").Change("pw");
+        cut.Find("form").Submit();
+
+        Assert.Equal("http://localhost/inbox", navigation.Uri);
+    }
+
+    [Theory]
     [InlineData(SignInError.InvalidCredentials, null, "The user name or password is wrong.")]
     [InlineData(SignInError.MailboxInUse, 30, "The mailbox is open in another mail program. Close it there, or try again in 30 s.")]
     [InlineData(SignInError.LoginDelay, 300, "The server allows a new sign-in only after a pause. Try again in 300 s.")]

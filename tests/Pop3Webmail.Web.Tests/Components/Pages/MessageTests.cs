@@ -57,7 +57,7 @@ public sealed class MessageTests : WebmailComponentTest
         var pending = new TaskCompletionSource<OpenedMessage>();
         Session.Open = _ => pending.Task;
 
-        var cut = RenderMessage("uid-2");
+        var cut = RenderMessage("uid-2", waitUntilLoaded: false);
 
         Assert.Contains("Loading the message", cut.Find(".message-loading").TextContent, StringComparison.Ordinal);
         pending.SetException(new MailboxException(MailboxErrorKind.MessageUnavailable));
@@ -210,9 +210,16 @@ public sealed class MessageTests : WebmailComponentTest
         Assert.All(cut.FindAll(".mud-icon-button"), b => Assert.False(string.IsNullOrWhiteSpace(b.GetAttribute("aria-label"))));
     }
 
-    private IRenderedComponent<Message> RenderMessage(string id)
+    /// <summary>Renders the page for a message and, unless told not to, waits until it has loaded (rendering runs off the renderer's thread).</summary>
+    private IRenderedComponent<Message> RenderMessage(string id, bool waitUntilLoaded = true)
     {
         Services.GetRequiredService<NavigationManager>().NavigateTo("message?id=" + id);
-        return Render<Message>();
+        var cut = Render<Message>();
+        if (waitUntilLoaded)
+        {
+            cut.WaitForState(() => cut.FindAll(".message-loading").Count == 0);
+        }
+
+        return cut;
     }
 }
