@@ -102,7 +102,7 @@ public sealed class DownloadEndpointTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ALinkFromAnotherBrowsersSessionIs404()
+    public async Task ALinkFromAnotherBrowsersSessionIsNoContent()
     {
         var (scopeA, sessionA) = await SignedInTabAsync("browser-a");
         await using var _ = scopeA;
@@ -122,7 +122,7 @@ public sealed class DownloadEndpointTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ALinkIssuedBeforeSignOutIs404()
+    public async Task ALinkIssuedBeforeSignOutIsNoContent()
     {
         var (scope, session) = await SignedInTabAsync("browser-a");
         await using var _ = scope;
@@ -136,7 +136,7 @@ public sealed class DownloadEndpointTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AnExpiredLinkIs404()
+    public async Task AnExpiredLinkIsNoContent()
     {
         var (scope, session) = await SignedInTabAsync("browser-a");
         await using var _ = scope;
@@ -150,13 +150,48 @@ public sealed class DownloadEndpointTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AGuessedTokenIs404()
+    public async Task AGuessedTokenIsNoContent()
     {
         using var browser = _app.CreateBrowser("browser-a");
 
         using var response = await browser.GetAsync("/download/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task ADownloadOfAMessageTheServerNoLongerHasIsNoContentAndThePageIsTold()
+    {
+        var (scope, session) = await SignedInTabAsync("browser-a");
+        await using var _ = scope;
+        var link = session.CreateDownloadLink(DownloadTarget.RawMessage(session.Messages[0].Key));
+        _demo.Faults.ReplaceReply("RETR", "-ERR No such message\r\n");
+        using var browser = _app.CreateBrowser("browser-a");
+
+        using var response = await browser.GetAsync("/" + link, TestContext.Current.CancellationToken);
+        _demo.Faults.Clear();
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        Assert.Equal(MailboxNoticeKind.DownloadFailed, session.Notice?.Kind);
+        Assert.NotNull(session.Account); // the visit goes on, nothing was committed
+        Assert.Equal(0, _demo.QuitCount);
+    }
+
+    [Fact]
+    public async Task ADownloadOnAConnectionThatDroppedSignsInAgainLikeAnyCommand()
+    {
+        var (scope, session) = await SignedInTabAsync("browser-a");
+        await using var _ = scope;
+        var raw = _demo.GetMessages(DemoPop3Server.DemoUserName)[2];
+        var link = session.CreateDownloadLink(DownloadTarget.RawMessage(session.Messages[0].Key));
+        _demo.Disconnect(DemoPop3Server.DemoUserName);
+        using var browser = _app.CreateBrowser("browser-a");
+
+        using var response = await browser.GetAsync("/" + link, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(raw.Content.ToArray(), await response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(2, _demo.TotalSessionCount);
     }
 
     [Fact]

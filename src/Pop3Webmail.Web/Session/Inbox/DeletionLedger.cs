@@ -100,7 +100,7 @@ internal sealed class DeletionLedger
         var entries = Volatile.Read(ref _pending).Values.ToArray();
         foreach (var entry in entries)
         {
-            if (entry.Identity.Uid is { } uid && byUid.TryGetValue(uid, out var message))
+            if (ProvenByUid(entry, byUid, index) is { } message)
             {
                 proven.Add(message);
             }
@@ -110,7 +110,7 @@ internal sealed class DeletionLedger
         var claimed = proven.Select(static m => m.Number).ToHashSet();
         foreach (var entry in entries)
         {
-            if (entry.Identity.Uid is { } uid && byUid.ContainsKey(uid))
+            if (ProvenByUid(entry, byUid, index) is not null)
             {
                 continue;
             }
@@ -146,6 +146,28 @@ internal sealed class DeletionLedger
         }
 
         return new ReplayPlan(proven, verify, gone, unprovable);
+    }
+
+    /// <summary>
+    /// The message a deletion's UIDL names in the new listing, if it is the same message: same size, and, when the
+    /// deletion's headers are known, the same headers read on the new connection. A server that reused the UIDL for
+    /// another message (RFC 1939 §7 asks it not to) is caught here, and the UIDL proves nothing then.
+    /// </summary>
+    private static IndexedMessage? ProvenByUid(PendingDeletion entry, Dictionary<string, IndexedMessage> byUid, InboxIndex index)
+    {
+        if (entry.Identity.Uid is not { } uid || !byUid.TryGetValue(uid, out var message) || message.Size != entry.Identity.Size)
+        {
+            return null;
+        }
+
+        if (entry.Identity.Fingerprint is not { } fingerprint)
+        {
+            return message;
+        }
+
+        return index.Summary(message.Key) is { } summary && index.IsVerified(message.Key) && MessageIdentity.FingerprintOf(summary) == fingerprint
+            ? message
+            : null;
     }
 
     /// <summary>

@@ -29,7 +29,12 @@ internal sealed class InboxIndex
     private readonly Dictionary<int, IndexedMessage> _byNumber = [];
     private readonly Dictionary<string, Pop3MessageSummary> _summaries = new(StringComparer.Ordinal);
     private readonly HashSet<string> _unavailable = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _unverified = new(StringComparer.Ordinal);
     private IndexedMessage[] _newestFirst = [];
+    private bool _uidlsTrusted = true;
+
+    /// <summary>False once the server was caught reusing a UIDL for another message: then every key is by number.</summary>
+    public bool UidlsTrusted => _uidlsTrusted;
 
     /// <summary>Counts the listings applied; number keys carry it.</summary>
     public int Listing { get; private set; }
@@ -67,7 +72,7 @@ internal sealed class InboxIndex
         ArgumentNullException.ThrowIfNull(sizes);
         Listing++;
         var uidByNumber = new Dictionary<int, string>();
-        if (uids is not null)
+        if (uids is not null && _uidlsTrusted)
         {
             var seen = new Dictionary<string, int>(StringComparer.Ordinal);
             foreach (var entry in uids)
@@ -86,7 +91,8 @@ internal sealed class InboxIndex
             }
         }
 
-        var previousKeys = _byKey.Keys.ToHashSet(StringComparer.Ordinal);
+        var previousSizes = _byKey.Values.ToDictionary(static m => m.Key, static m => m.Size, StringComparer.Ordinal);
+        var previousKeys = previousSizes.Keys.ToHashSet(StringComparer.Ordinal);
         var previousCount = _newestFirst.Length;
         var hadUids = previousKeys.Any(static k => k.StartsWith("u:", StringComparison.Ordinal));
         _byKey.Clear();
@@ -105,11 +111,14 @@ internal sealed class InboxIndex
         }
 
         _newestFirst = [.. listing];
+        _unverified.Clear();
         foreach (var key in _summaries.Keys.ToArray())
         {
             if (_byKey.TryGetValue(key, out var message) && _summaries[key].Size == message.Size)
             {
+                // Kept, but a UIDL is only as good as the server that issued it: see Verify.
                 _summaries[key] = _summaries[key] with { MessageNumber = message.Number };
+                _unverified.Add(key);
             }
             else
             {
@@ -118,12 +127,20 @@ internal sealed class InboxIndex
         }
 
         _unavailable.IntersectWith(_byKey.Keys);
+
+        // A message never changes size (RFC 1939 §5), so a UIDL now listed with another size was reused for another
+        // message: from here on this server's UIDLs prove nothing.
+        if (listing.Exists(m => m.Uid is not null && previousSizes.TryGetValue(m.Key, out var size) && size != m.Size))
+        {
+            DistrustUidls();
+        }
+
         if (previousCount == 0 && Listing == 1)
         {
             return default;
         }
 
-        if (hadUids)
+        if (hadUids && _uidlsTrusted)
         {
             var added = _byKey.Keys.Count(k => !previousKeys.Contains(k));
             var removed = previousKeys.Count(k => !_byKey.ContainsKey(k));
@@ -132,6 +149,86 @@ internal sealed class InboxIndex
 
         // Without UIDL only the count can say what changed (and not even that exactly).
         return new ListingChange(Math.Max(0, listing.Count - previousCount), Math.Max(0, previousCount - listing.Count));
+    }
+
+    /// <summary>
+    /// The messages whose summaries a new listing carried over by UIDL and that should be read again to check them: the
+    /// newest <paramref name="newest"/>, and every one in <paramref name="alsoKeys"/> (those with pending deletions).
+    /// </summary>
+    public IReadOnlyList<IndexedMessage> CarriedOver(int newest, IEnumerable<string> alsoKeys)
+    {
+        ArgumentNullException.ThrowIfNull(alsoKeys);
+        var also = alsoKeys.ToHashSet(StringComparer.Ordinal);
+        return _newestFirst.Take(newest).Concat(_newestFirst.Where(m => also.Contains(m.Key))).Where(m => _unverified.Contains(m.Key)).Distinct().ToArray();
+    }
+
+    /// <summary>True when the summary under <paramref name="key"/> was read on this connection (or checked on it).</summary>
+    public bool IsVerified(string key) => !_unverified.Contains(key);
+
+    /// <summary>
+    /// Compares summaries read again on this connection with the ones carried over by UIDL. A server that reuses a UIDL
+    /// for another message (RFC 1939 §7 asks servers not to, and some number their messages instead) shows up as a
+    /// mismatch; from then on its UIDLs prove nothing for this visit: every message is keyed by number in a new
+    /// listing (so keys views still hold stop resolving instead of naming other mail), and every carried-over summary
+    /// is forgotten and read again. Returns true when such a reuse was found.
+    /// </summary>
+    public bool Verify(IReadOnlyCollection<Pop3MessageSummary> fresh)
+    {
+        ArgumentNullException.ThrowIfNull(fresh);
+        var reused = false;
+        foreach (var summary in fresh)
+        {
+            if (_byNumber.TryGetValue(summary.MessageNumber, out var message) && _unverified.Contains(message.Key)
+                && _summaries.TryGetValue(message.Key, out var kept) && MessageIdentity.FingerprintOf(kept) != MessageIdentity.FingerprintOf(summary with { Size = message.Size }))
+            {
+                reused = true;
+            }
+        }
+
+        if (reused)
+        {
+            DistrustUidls();
+        }
+        else
+        {
+            foreach (var summary in fresh)
+            {
+                if (_byNumber.TryGetValue(summary.MessageNumber, out var message))
+                {
+                    _unverified.Remove(message.Key);
+                }
+            }
+        }
+
+        AddSummaries(fresh);
+        return reused;
+    }
+
+    private void DistrustUidls()
+    {
+        _uidlsTrusted = false;
+        Listing++;
+        foreach (var key in _unverified)
+        {
+            _summaries.Remove(key);
+        }
+
+        _unverified.Clear();
+        var summaries = _summaries.Values.ToArray();
+        _summaries.Clear();
+        _unavailable.Clear();
+        _byKey.Clear();
+        _byNumber.Clear();
+        _newestFirst = _newestFirst
+            .Select(m => new IndexedMessage(m.Number, "n" + Listing.ToString(CultureInfo.InvariantCulture) + ":" + m.Number.ToString(CultureInfo.InvariantCulture), m.Size, null))
+            .ToArray();
+        foreach (var message in _newestFirst)
+        {
+            _byKey[message.Key] = message;
+            _byNumber[message.Number] = message;
+        }
+
+        AddSummaries(summaries);
     }
 
     /// <summary>The next messages (newest first) whose summary is still to be read, skipping <paramref name="skip"/>.</summary>

@@ -74,6 +74,14 @@ internal sealed partial class SignInFlow(
             // The password is proven now; a visit of another tab for this mailbox gives way (and commits what it marked).
             if (registry.Claim(visit) is { } previous)
             {
+                if (previous.HasPendingDeletions)
+                {
+                    // Its connection may have broken unnoticed, and committing then means signing in again: on a server
+                    // that locks the maildrop (RFC 1939 §8) the new connection must not hold the lock meanwhile.
+                    await visit.LetGoOfConnectionAsync(cancellationToken);
+                    committedByTakeOver = true;
+                }
+
                 var info = await previous.EndAsync(SignOutReason.TakenOver);
                 committedByTakeOver |= info.DeletedCount > 0;
             }

@@ -41,6 +41,33 @@ internal sealed partial class InboxLoader(MailboxWire wire, InboxIndex index, De
         return index.Apply(sizes, uids);
     }
 
+    /// <summary>
+    /// After a reconnect, reads again the summaries a new listing carried over by UIDL for the first page and for the
+    /// pending deletions, and lets the index check them (the wire is held). True when the server reused a UIDL.
+    /// </summary>
+    public Task<bool> VerifyCarriedOverAsync(Pop3Client client, CancellationToken cancellationToken) =>
+        VerifyAsync(client, index.CarriedOver(FirstPageSize, ledger.Entries.Select(static e => e.Key)), cancellationToken);
+
+    /// <summary>
+    /// Proves on this connection the messages <paramref name="keys"/> name before a command acts on them: a summary
+    /// carried over by UIDL from an earlier connection is read again and compared (the wire is held).
+    /// </summary>
+    public Task<bool> EnsureVerifiedAsync(Pop3Client client, IEnumerable<string> keys, CancellationToken cancellationToken) =>
+        VerifyAsync(client, keys.Where(k => !index.IsVerified(k)).Select(index.Find).OfType<IndexedMessage>().ToArray(), cancellationToken);
+
+    private async Task<bool> VerifyAsync(Pop3Client client, IReadOnlyList<IndexedMessage> messages, CancellationToken cancellationToken)
+    {
+        if (messages.Count == 0)
+        {
+            return false;
+        }
+
+        var summaries = await client.GetMessageSummariesAsync(messages.Select(static m => m.Number).ToArray(), progress: null, cancellationToken);
+        var reused = index.Verify(summaries);
+        published();
+        return reused;
+    }
+
     /// <summary>Summaries of the newest messages not yet read; false when everything is loaded (the wire is held).</summary>
     public async Task<bool> LoadAsync(Pop3Client client, int count, CancellationToken cancellationToken)
     {

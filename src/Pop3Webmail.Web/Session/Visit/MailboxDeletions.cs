@@ -15,14 +15,22 @@ internal readonly record struct ReplayResult(int Dropped, int Gone);
 /// </summary>
 internal sealed class MailboxDeletions(InboxIndex index, DeletionLedger ledger)
 {
-    /// <summary>Marks <paramref name="keys"/> that are listed on this connection and not yet pending; returns how many.</summary>
+    /// <summary>
+    /// Marks <paramref name="keys"/> that are listed on this connection and not yet pending; returns how many keys name
+    /// no message of the current listing (a reconnect replaced it since the view was drawn), which are not marked.
+    /// </summary>
     public async Task<int> MarkAsync(Pop3Client client, IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
     {
         var marked = new List<string>();
+        var unknown = 0;
         foreach (var key in keys.Distinct(StringComparer.Ordinal))
         {
             // The key names a message of the current listing: its number is proven on this very connection.
-            if (index.Find(key) is { } message && ledger.Mark(key, index.IdentityOf(message)))
+            if (index.Find(key) is not { } message)
+            {
+                unknown++;
+            }
+            else if (ledger.Mark(key, index.IdentityOf(message)))
             {
                 marked.Add(key);
             }
@@ -34,7 +42,7 @@ internal sealed class MailboxDeletions(InboxIndex index, DeletionLedger ledger)
             await SendAsync(client, marked, cancellationToken);
         }
 
-        return marked.Count;
+        return unknown;
     }
 
     public async Task<bool> UndoAsync(Pop3Client client, string key, CancellationToken cancellationToken)

@@ -94,6 +94,9 @@ internal sealed partial class MailboxVisit : IWireOwner, IDownloadSource, IAsync
 
     bool IWireOwner.HasMarks => _ledger.Count > 0;
 
+    /// <summary>True while the user has messages marked for deletion.</summary>
+    public bool HasPendingDeletions => _ledger.Count > 0;
+
     public bool IsRead(string key) => _read.Contains(key);
 
     public void SetRead(string key, bool read)
@@ -138,6 +141,19 @@ internal sealed partial class MailboxVisit : IWireOwner, IDownloadSource, IAsync
         _loader.Start(_lifetime.Token);
     }
 
+    /// <summary>
+    /// Ends the connection with QUIT before the visit is used (nothing is marked on it yet), so a take-over can let the
+    /// old visit commit first; <see cref="OpenAsync"/> with reconnectFirst signs in again afterwards.
+    /// </summary>
+    public async Task LetGoOfConnectionAsync(CancellationToken cancellationToken)
+    {
+        await _wire.RunAsync(async (client, ct) =>
+        {
+            await client.QuitAsync(ct);
+            return true;
+        }, cancellationToken);
+    }
+
     public async Task DeleteAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(keys);
@@ -146,8 +162,17 @@ internal sealed partial class MailboxVisit : IWireOwner, IDownloadSource, IAsync
             throw new MailboxException(MailboxErrorKind.ReadOnly);
         }
 
-        await _wire.RunAsync((client, ct) => _deletions.MarkAsync(client, keys, ct), cancellationToken);
+        var unknown = await _wire.RunAsync(async (client, ct) =>
+        {
+            await _loader.EnsureVerifiedAsync(client, keys, ct);
+            return await _deletions.MarkAsync(client, keys, ct);
+        }, cancellationToken);
         Publish();
+        if (unknown > 0)
+        {
+            // The list the user clicked in was replaced by a reconnect: those rows named messages nobody can vouch for now.
+            throw new MailboxException(MailboxErrorKind.MessageUnavailable);
+        }
     }
 
     public async Task UndoDeleteAsync(string key, CancellationToken cancellationToken)
@@ -171,14 +196,15 @@ internal sealed partial class MailboxVisit : IWireOwner, IDownloadSource, IAsync
     public async Task<OpenedMessage> OpenMessageAsync(string key, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var opened = await _wire.RunAsync((client, ct) =>
+        var opened = await _wire.RunAsync(async (client, ct) =>
         {
+            await _loader.EnsureVerifiedAsync(client, [key], ct);
             if (_index.Find(key) is not { } message || _ledger.Contains(key) || _index.Summary(key) is not { } summary)
             {
                 throw new MailboxException(MailboxErrorKind.MessageUnavailable);
             }
 
-            return _opened.OpenAsync(client, message, _items.ItemFor(message, summary), ct);
+            return await _opened.OpenAsync(client, message, _items.ItemFor(message, summary), ct);
         }, cancellationToken);
         SetRead(key, true);
         return opened;
@@ -309,6 +335,7 @@ internal sealed partial class MailboxVisit : IWireOwner, IDownloadSource, IAsync
 
     async Task IWireOwner.OnReconnectedAsync(Pop3Client client, CancellationToken cancellationToken)
     {
+        var trusted = _index.UidlsTrusted;
         var change = await _loader.ListAsync(client, cancellationToken);
         if (_opened.Current is { } current && _index.Find(current.Key) is null)
         {
@@ -316,6 +343,12 @@ internal sealed partial class MailboxVisit : IWireOwner, IDownloadSource, IAsync
         }
 
         ImmutableInterlocked.Update(ref _read, (set, index) => set.Where(k => index.Find(k) is not null).ToImmutableHashSet(StringComparer.Ordinal), _index);
+        await _loader.VerifyCarriedOverAsync(client, cancellationToken);
+        if (trusted && !_index.UidlsTrusted)
+        {
+            LogUidlReused();
+        }
+
         var replay = await _deletions.ReplayAsync(client, cancellationToken);
         await _loader.LoadAsync(client, InboxLoader.FirstPageSize, cancellationToken);
         _notice = new MailboxNotice(_reconnectKind, change.Added, change.Removed, replay.Dropped);
@@ -339,8 +372,10 @@ internal sealed partial class MailboxVisit : IWireOwner, IDownloadSource, IAsync
         await _lifetime.CancelAsync();
         _keepAlive.Dispose();
         var commit = Commits(reason);
-        var pending = _ledger.Count;
         var end = await _wire.CloseAsync(commit, EndBudget);
+
+        // Counted after the end: signing in again to commit re-proves every mark, and drops the ones gone meanwhile.
+        var pending = _ledger.Count;
         var info = commit
             ? new SignOutInfo(reason, end.Quit ? pending : 0, DeletionsFailed: pending > 0 && !end.Quit)
             : new SignOutInfo(reason, 0, DeletionsFailed: false, DeletionsKept: pending);
@@ -361,6 +396,7 @@ internal sealed partial class MailboxVisit : IWireOwner, IDownloadSource, IAsync
         {
             var (body, subject) = await lease.RunAsync<(Pop3BodyStream?, string?)>(async (client, ct) =>
             {
+                await _loader.EnsureVerifiedAsync(client, [key], ct);
                 if (_index.Find(key) is not { } message || _ledger.Contains(key))
                 {
                     return (null, null);
@@ -405,9 +441,12 @@ internal sealed partial class MailboxVisit : IWireOwner, IDownloadSource, IAsync
     private async Task<DownloadContent?> OpenPartAsync(string key, int part, bool inline, CancellationToken cancellationToken)
     {
         var hold = await _wire.RunAsync(async (client, ct) =>
-            _index.Find(key) is { } message && !_ledger.Contains(key) && _index.Summary(key) is { } summary
+        {
+            await _loader.EnsureVerifiedAsync(client, [key], ct);
+            return _index.Find(key) is { } message && !_ledger.Contains(key) && _index.Summary(key) is { } summary
                 ? await _opened.OpenAsync(client, message, _items.ItemFor(message, summary), ct)
-                : null, cancellationToken);
+                : null;
+        }, cancellationToken);
         if (hold is null)
         {
             return null;
@@ -456,6 +495,9 @@ internal sealed partial class MailboxVisit : IWireOwner, IDownloadSource, IAsync
 
     [LoggerMessage(EventId = 250, Level = LogLevel.Information, Message = "Visit ended ({Reason}): {Deleted} deleted, {Kept} kept, QUIT {Quit}")]
     private partial void LogEnded(SignOutReason reason, int deleted, int kept, bool quit);
+
+    [LoggerMessage(EventId = 252, Level = LogLevel.Warning, Message = "The server reused a UIDL for another message; summaries are read again")]
+    private partial void LogUidlReused();
 
     [LoggerMessage(EventId = 251, Level = LogLevel.Information, Message = "Circuit gone; the visit is kept for {Grace} for a reload to take it back")]
     private partial void LogDetached(TimeSpan grace);

@@ -134,7 +134,18 @@ internal sealed partial class MailboxWire : IAsyncDisposable
                     return new WireEnd(Quit: false, Reset: reset);
                 }
 
-                await client.QuitAsync(timeout.Token);
+                try
+                {
+                    await client.QuitAsync(timeout.Token);
+                }
+                catch (Exception ex) when (commit && marks && IsConnectionLoss(ex))
+                {
+                    // The connection had broken unnoticed, so QUIT committed nothing (RFC 1939 §6: a session that ends
+                    // without QUIT deletes nothing). The deletions were promised: sign in once more, mark, commit.
+                    client = await ReconnectCoreAsync(timeout.Token);
+                    await client.QuitAsync(timeout.Token);
+                }
+
                 return new WireEnd(Quit: true, Reset: reset);
             }
             catch (Exception ex) when (ex is Pop3Exception or MailboxException or IOException or OperationCanceledException)
