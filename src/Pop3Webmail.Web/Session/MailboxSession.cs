@@ -75,7 +75,7 @@ public sealed partial class MailboxSession : IMailboxSession, IAsyncDisposable
 
     public bool IsRead(string key) => _visit?.IsRead(key) ?? false;
 
-    public bool IsNew(string key) => false;
+    public bool IsNew(string key) => _visit?.IsNew(key) ?? false;
 
     public void SetRead(string key, bool read) => _visit?.SetRead(key, read);
 

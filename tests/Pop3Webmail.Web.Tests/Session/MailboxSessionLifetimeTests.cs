@@ -22,13 +22,16 @@ public sealed class MailboxSessionLifetimeTests
         await session.SignInAsync(SessionHarness.Demo(), TestContext.Current.CancellationToken);
         await session.DeleteAsync([session.Messages[0].Key], TestContext.Current.CancellationToken);
         var handler = new MailboxCircuitHandler(session);
+        var visit = session.CurrentVisit!;
 
         await handler.OnCircuitClosedAsync(null!, TestContext.Current.CancellationToken);
         harness.Time.Advance(TimeSpan.FromSeconds(29));
         Assert.False(demo.Sessions.Single().QuitReceived);
 
         harness.Time.Advance(TimeSpan.FromSeconds(1));
-        await demo.WaitForQuitAsync(1, TestContext.Current.CancellationToken).WaitAsync(Patience, TestContext.Current.CancellationToken);
+        var info = await visit.EndAsync(SignOutReason.UserSignedOut).WaitAsync(Patience, TestContext.Current.CancellationToken);
+        Assert.Equal(new SignOutInfo(SignOutReason.CircuitClosed, 1, DeletionsFailed: false), info);
+        Assert.True(demo.Sessions.Single().QuitReceived);
         Assert.Equal(2, demo.GetMessages(DemoPop3Server.DemoUserName).Count);
         Assert.Equal(0, harness.Registry.Count);
     }

@@ -68,7 +68,8 @@ internal sealed class SessionScenario : IAsyncDisposable
             _ => DemoUidlMode.Colliding,
         };
         var exclusive = _random.Next(2) == 0;
-        Log($"mailbox of {messages.Count} ({string.Join(", ", messages.Select(m => _subjectByUid[m.Uid]))}), UIDL {uidl}, exclusive lock {exclusive}");
+        var remember = _random.Next(20) == 0;
+        Log($"mailbox of {messages.Count} ({string.Join(", ", messages.Select(m => _subjectByUid[m.Uid]))}), UIDL {uidl}, exclusive lock {exclusive}, remembered between visits {remember}");
         _server = DemoPop3Server.Start(new DemoPop3ServerOptions
         {
             Accounts = [new DemoPop3Account(User, Password, new DemoMailbox(messages)) { Uidl = uidl }],
@@ -77,7 +78,14 @@ internal sealed class SessionScenario : IAsyncDisposable
         _loggerFactory = LoggerFactory.Create(b => b.AddProvider(_logs).SetMinimumLevel(LogLevel.Debug));
         _harness = new SessionHarness(
             new MailServer(SessionHarness.ServerId, "Test", _server.Host, _server.Port, Pop3Security.None, AllowPlaintextAuthentication: true),
-            new MailOptions { ResumeGracePeriod = Grace },
+            new MailOptions
+            {
+                ResumeGracePeriod = Grace,
+
+                // Some runs remember the mailbox between visits (the store's cheapest allowed key derivation keeps them fast).
+                RememberMailbox = remember,
+                State = new MailStateOptions { KeyDerivationIterations = 100_000 },
+            },
             _loggerFactory,
             new InMemoryDemoConnector(_server, _loggerFactory));
         _expected = ServerSubjects();

@@ -8,6 +8,7 @@ using Pop3Webmail.Pop3;
 using Pop3Webmail.Web.Configuration;
 using Pop3Webmail.Web.Downloads;
 using Pop3Webmail.Web.Mail;
+using Pop3Webmail.Web.MailboxState;
 using Pop3Webmail.Web.Security;
 using Pop3Webmail.Web.Session;
 using Pop3Webmail.Web.Session.SignIn;
@@ -29,8 +30,9 @@ internal sealed class SessionHarness : IAsyncDisposable
     {
         LoggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         Server = server;
-        Options = options ?? new MailOptions();
-        var mailOptions = Microsoft.Extensions.Options.Options.Create(WithServer(Options, server));
+        // Remembering mailboxes costs a key derivation per sign-in; tests that do not ask for it go without.
+        Options = options ?? new MailOptions { RememberMailbox = false };
+        var mailOptions = Microsoft.Extensions.Options.Options.Create(WithServer(Options, server, StateDirectory));
         Lifetime = new ApplicationLifetime(NullLogger<ApplicationLifetime>.Instance);
         Catalog = new MailServerCatalog(mailOptions);
         Registry = new MailboxSessionRegistry(Lifetime, NullLogger<MailboxSessionRegistry>.Instance);
@@ -42,7 +44,8 @@ internal sealed class SessionHarness : IAsyncDisposable
         MailOptions = mailOptions;
         ResumeTickets = new ResumeTickets(Time);
         Visits = new VisitServices(Connector, Downloads, Renderer, mailOptions, Time, LoggerFactory);
-        SignIn = new SignInFlow(Catalog, Registry, Throttle, Visits, LoggerFactory.CreateLogger<SignInFlow>());
+        Store = new MailboxStateStore(mailOptions, Time, LoggerFactory.CreateLogger<MailboxStateStore>());
+        SignIn = new SignInFlow(Catalog, Registry, Throttle, Visits, Store, LoggerFactory.CreateLogger<SignInFlow>());
     }
 
     public MailServer Server { get; }
@@ -66,6 +69,11 @@ internal sealed class SessionHarness : IAsyncDisposable
     public DownloadTokenStore Downloads { get; }
 
     public IPop3Connector Connector { get; }
+
+    /// <summary>The mailbox state store, on SQLite in a folder of this harness's own.</summary>
+    public MailboxStateStore Store { get; }
+
+    public string StateDirectory { get; } = Path.Combine(Path.GetTempPath(), "p3w-harness-" + Guid.NewGuid().ToString("N"));
 
     public ResumeTickets ResumeTickets { get; }
 
@@ -101,9 +109,15 @@ internal sealed class SessionHarness : IAsyncDisposable
         await Registry.StopAllAsync();
 
         Registry.Dispose();
+        await Store.DisposeAsync();
+        if (Directory.Exists(StateDirectory))
+        {
+            Directory.Delete(StateDirectory, recursive: true);
+        }
+
     }
 
-    private static MailOptions WithServer(MailOptions options, MailServer server) => new()
+    private static MailOptions WithServer(MailOptions options, MailServer server, string stateDirectory) => new()
     {
         Servers =
         [
@@ -128,5 +142,12 @@ internal sealed class SessionHarness : IAsyncDisposable
         DownloadLinkLifetime = options.DownloadLinkLifetime,
         RateLimits = options.RateLimits,
         ResumeGracePeriod = options.ResumeGracePeriod,
+        RememberMailbox = options.RememberMailbox,
+        State = new MailStateOptions
+        {
+            DataDirectory = stateDirectory,
+            KeyDerivationIterations = options.State.KeyDerivationIterations,
+            InstallationSecret = options.State.InstallationSecret,
+        },
     };
 }

@@ -115,7 +115,7 @@ internal sealed class DeletionLedger
                 continue;
             }
 
-            if (entry.Identity.Uid is not null && everyUidUnique)
+            if (entry.Identity.Uid is { } uid && !byUid.ContainsKey(uid) && everyUidUnique)
             {
                 // Every listed message has a unique UIDL and this one is not among them: it was deleted elsewhere.
                 gone.Add(entry);

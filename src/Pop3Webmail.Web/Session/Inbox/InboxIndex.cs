@@ -51,6 +51,9 @@ internal sealed class InboxIndex
 
     public IndexedMessage? FindNumber(int number) => _byNumber.GetValueOrDefault(number);
 
+    /// <summary>True for a message whose summary the server would not give (TOP and RETR refused).</summary>
+    public bool IsUnavailable(string key) => _unavailable.Contains(key);
+
     public Pop3MessageSummary? Summary(string key) => _summaries.GetValueOrDefault(key);
 
     /// <summary>The identity that proves <paramref name="message"/> on a later connection.</summary>
@@ -102,7 +105,7 @@ internal sealed class InboxIndex
         {
             var uid = uidByNumber.GetValueOrDefault(entry.MessageNumber);
             var key = uid is not null
-                ? "u:" + uid
+                ? KeyOf(uid)
                 : "n" + Listing.ToString(CultureInfo.InvariantCulture) + ":" + entry.MessageNumber.ToString(CultureInfo.InvariantCulture);
             var message = new IndexedMessage(entry.MessageNumber, key, entry.Size, uid);
             listing.Add(message);
@@ -253,6 +256,33 @@ internal sealed class InboxIndex
             }
         }
     }
+
+    /// <summary>
+    /// Summaries remembered from an earlier visit (by UIDL, at the listed size): shown at once and not read again, but,
+    /// like those carried over by UIDL, read again and compared before a command acts on their message.
+    /// </summary>
+    public void AddRemembered(IEnumerable<Pop3MessageSummary> summaries)
+    {
+        ArgumentNullException.ThrowIfNull(summaries);
+        foreach (var summary in summaries)
+        {
+            if (_byNumber.TryGetValue(summary.MessageNumber, out var message) && message.Uid is not null && !_summaries.ContainsKey(message.Key))
+            {
+                _summaries[message.Key] = summary with { Size = message.Size };
+                _unverified.Add(message.Key);
+            }
+        }
+    }
+
+    /// <summary>The UIDL a key names (for keys of messages with a unique UIDL), else null.</summary>
+    public static string? UidOf(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return key.StartsWith("u:", StringComparison.Ordinal) ? key[2..] : null;
+    }
+
+    /// <summary>The key of the message with this unique UIDL in any listing.</summary>
+    public static string KeyOf(string uid) => "u:" + uid;
 
     /// <summary>A message whose summary could not be read (the server refused TOP and RETR for it).</summary>
     public void MarkUnavailable(string key)

@@ -1,4 +1,5 @@
 using Pop3Webmail.Pop3;
+using Pop3Webmail.Web.MailboxState;
 using Pop3Webmail.Web.Security;
 using Pop3Webmail.Web.Session.Visit;
 using Pop3Webmail.Web.Session.Wire;
@@ -18,6 +19,7 @@ internal sealed partial class SignInFlow(
     MailboxSessionRegistry registry,
     SignInThrottle throttle,
     VisitServices services,
+    IMailboxStateStore store,
     ILogger<SignInFlow> logger)
 {
     private static readonly TimeSpan[] InUseRetries = [TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(400), TimeSpan.FromSeconds(1)];
@@ -69,6 +71,10 @@ internal sealed partial class SignInFlow(
 
         var account = new MailboxAccount(userName, server.Id, server.Name, services.Options.ReadOnly);
         var visit = new MailboxVisit(client, credentials, account, services);
+
+        // The server has accepted the password: only now may it unlock the remembered mailbox (a wrong one would make
+        // the store drop the rows). Its key derivation runs while the mailbox is listed.
+        var memory = VisitMemory.OpenAsync(store, server, userName, request.Password, _logger, cancellationToken);
         try
         {
             // The password is proven now; a visit of another tab for this mailbox gives way (and commits what it marked).
@@ -86,7 +92,7 @@ internal sealed partial class SignInFlow(
                 committedByTakeOver |= info.DeletedCount > 0;
             }
 
-            await visit.OpenAsync(reconnectFirst: committedByTakeOver, cancellationToken);
+            await visit.OpenAsync(reconnectFirst: committedByTakeOver, memory, cancellationToken);
             LogSignedIn(server.Id, visit.Snapshot.Progress.Total);
             return new SignInOutcome(SignInResult.Success, visit);
         }
@@ -95,6 +101,7 @@ internal sealed partial class SignInFlow(
             registry.Forget(visit);
             await visit.EndAsync(SignOutReason.CircuitClosed);
             await visit.DisposeAsync();
+            await LetGoOfAsync(memory);
             if (ex is OperationCanceledException)
             {
                 throw;
@@ -103,6 +110,19 @@ internal sealed partial class SignInFlow(
             var error = ((MailboxException)ex).Kind == MailboxErrorKind.ConnectionLost ? SignInError.ServerUnreachable : SignInError.ProtocolError;
             LogFailed(server.Id, error);
             return Failed(error);
+        }
+    }
+
+    /// <summary>A memory the failed visit may not have taken: its key is let go of here (disposing twice is harmless).</summary>
+    private static async Task LetGoOfAsync(Task<VisitMemory> memory)
+    {
+        try
+        {
+            await (await memory).DisposeAsync();
+        }
+        catch (OperationCanceledException)
+        {
+            // It was never opened.
         }
     }
 

@@ -8,7 +8,7 @@ namespace Pop3Webmail.Web.Session.Visit;
 /// Fills the inbox: LIST and UIDL, the newest page of summaries before the inbox shows, then the rest in the
 /// background in rounds, giving the wire back between rounds so a click never waits for more than one round.
 /// </summary>
-internal sealed partial class InboxLoader(MailboxWire wire, InboxIndex index, DeletionLedger ledger, Action published, ILogger logger)
+internal sealed partial class InboxLoader(MailboxWire wire, InboxIndex index, DeletionLedger ledger, Action published, Action<IReadOnlyList<Pop3MessageSummary>> summariesRead, ILogger logger)
 {
     /// <summary>Summaries listed before the inbox shows; the rest load in the background.</summary>
     internal const int FirstPageSize = 50;
@@ -42,11 +42,33 @@ internal sealed partial class InboxLoader(MailboxWire wire, InboxIndex index, De
     }
 
     /// <summary>
-    /// After a reconnect, reads again the summaries a new listing carried over by UIDL for the first page and for the
-    /// pending deletions, and lets the index check them (the wire is held). True when the server reused a UIDL.
+    /// Makes the newest page right, in one pipelined batch (the wire is held): reads the summaries it lacks, and reads
+    /// again those it holds from an earlier connection or visit — carried over by UIDL, like the pending deletions' — so
+    /// a server that reused a UIDL for another message is caught before any row shows the wrong mail.
     /// </summary>
-    public Task<bool> VerifyCarriedOverAsync(Pop3Client client, CancellationToken cancellationToken) =>
-        VerifyAsync(client, index.CarriedOver(FirstPageSize, ledger.Entries.Select(static e => e.Key)), cancellationToken);
+    public async Task LoadFirstPageAsync(Pop3Client client, CancellationToken cancellationToken)
+    {
+        var page = index.Messages.Take(FirstPageSize).ToArray();
+        var carried = index.CarriedOver(FirstPageSize, ledger.Entries.Select(static e => e.Key));
+        var missing = page.Where(m => index.Summary(m.Key) is null && !index.IsUnavailable(m.Key) && !ledger.Contains(m.Key));
+        var wanted = carried.Concat(missing).DistinctBy(static m => m.Number).ToArray();
+        if (wanted.Length == 0)
+        {
+            index.Verify([]);
+            return;
+        }
+
+        var summaries = await client.GetMessageSummariesAsync(wanted.Select(static m => m.Number).ToArray(), progress: null, cancellationToken);
+        index.Verify(summaries);
+        summariesRead(summaries);
+        var read = summaries.Select(static s => s.MessageNumber).ToHashSet();
+        foreach (var message in wanted.Where(m => !read.Contains(m.Number)))
+        {
+            index.MarkUnavailable(message.Key);
+        }
+
+        published();
+    }
 
     /// <summary>
     /// Proves on this connection the messages <paramref name="keys"/> name before a command acts on them: a summary
@@ -55,9 +77,9 @@ internal sealed partial class InboxLoader(MailboxWire wire, InboxIndex index, De
     public Task<bool> EnsureVerifiedAsync(Pop3Client client, IEnumerable<string> keys, CancellationToken cancellationToken) =>
         VerifyAsync(client, keys.Where(k => !index.IsVerified(k)).Select(index.Find).OfType<IndexedMessage>().ToArray(), cancellationToken);
 
-    private async Task<bool> VerifyAsync(Pop3Client client, IReadOnlyList<IndexedMessage> messages, CancellationToken cancellationToken)
+    private async Task<bool> VerifyAsync(Pop3Client client, IndexedMessage[] messages, CancellationToken cancellationToken)
     {
-        if (messages.Count == 0)
+        if (messages.Length == 0)
         {
             return false;
         }
@@ -79,6 +101,7 @@ internal sealed partial class InboxLoader(MailboxWire wire, InboxIndex index, De
 
         var summaries = await client.GetMessageSummariesAsync(wanted.Select(static m => m.Number).ToArray(), progress: null, cancellationToken);
         index.AddSummaries(summaries);
+        summariesRead(summaries);
         var read = summaries.Select(static s => s.MessageNumber).ToHashSet();
         foreach (var message in wanted.Where(m => !read.Contains(m.Number)))
         {

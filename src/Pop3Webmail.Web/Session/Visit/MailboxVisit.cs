@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using Pop3Webmail.Pop3;
-using Pop3Webmail.Web.Downloads;
 using Pop3Webmail.Web.Session.Inbox;
 using Pop3Webmail.Web.Session.Wire;
 
@@ -18,7 +17,7 @@ internal sealed record InboxSnapshot(IReadOnlyList<InboxItem> Items, InboxProgre
 /// browser circuit that started it by a short grace period, so a reload re-attaches to it instead of signing out;
 /// views reach it through the circuit's <see cref="MailboxSession"/>.
 /// </summary>
-internal sealed partial class MailboxVisit : IWireOwner, IDownloadSource, IAsyncDisposable
+internal sealed partial class MailboxVisit : IWireOwner, IAsyncDisposable
 {
     private static readonly TimeSpan EndBudget = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan DetachWait = TimeSpan.FromSeconds(5);
@@ -34,7 +33,10 @@ internal sealed partial class MailboxVisit : IWireOwner, IDownloadSource, IAsync
     private readonly CancellationTokenSource _lifetime = new();
     private readonly Lock _lock = new();
     private readonly KeepAlive _keepAlive;
+    private readonly VisitDownloads _downloads;
+    private VisitMemory _memory;
     private ImmutableHashSet<string> _read = ImmutableHashSet.Create<string>(StringComparer.Ordinal);
+    private ImmutableHashSet<string> _new = ImmutableHashSet.Create<string>(StringComparer.Ordinal);
     private volatile InboxSnapshot _snapshot = InboxSnapshot.Empty;
     private volatile MailboxNotice? _notice;
     private MailboxNoticeKind _reconnectKind = MailboxNoticeKind.ConnectionRestored;
@@ -51,8 +53,10 @@ internal sealed partial class MailboxVisit : IWireOwner, IDownloadSource, IAsync
         _wire = new MailboxWire(client, credentials, services.Connector, services.Time, services.LoggerFactory.CreateLogger<MailboxWire>()) { Owner = this };
         _wire.StatusChanged += (_, _) => RaiseChanged();
         _deletions = new MailboxDeletions(_index, _ledger);
-        _loader = new InboxLoader(_wire, _index, _ledger, Publish, services.LoggerFactory.CreateLogger<InboxLoader>());
+        _loader = new InboxLoader(_wire, _index, _ledger, Publish, Remember, services.LoggerFactory.CreateLogger<InboxLoader>());
         _opened = new OpenedMessageCache(services.Options.LargeMessageThreshold);
+        _downloads = new VisitDownloads(_wire, _index, _ledger, _loader, _opened, _items, services, ReportDownloadFailed);
+        _memory = new VisitMemory(null, _logger);
         _keepAlive = new KeepAlive(_wire, services.Options.KeepAliveInterval, services.Time, services.LoggerFactory.CreateLogger<KeepAlive>(), _lifetime.Token);
     }
 
@@ -99,10 +103,17 @@ internal sealed partial class MailboxVisit : IWireOwner, IDownloadSource, IAsync
 
     public bool IsRead(string key) => _read.Contains(key);
 
+    /// <summary>True for a message that arrived since the previous visit (one the remembered mailbox did not know).</summary>
+    public bool IsNew(string key) => _new.Contains(key);
+
     public void SetRead(string key, bool read)
     {
         ArgumentNullException.ThrowIfNull(key);
-        ImmutableInterlocked.Update(ref _read, (set, k) => read ? set.Add(k) : set.Remove(k), key);
+        if (ImmutableInterlocked.Update(ref _read, (set, k) => read ? set.Add(k) : set.Remove(k), key) && InboxIndex.UidOf(key) is { } uid)
+        {
+            _memory.SetRead(uid, read);
+        }
+
         RaiseChanged();
     }
 
@@ -113,11 +124,11 @@ internal sealed partial class MailboxVisit : IWireOwner, IDownloadSource, IAsync
     }
 
     /// <summary>
-    /// Lists the mailbox and reads the first page, then starts the background listing. With
-    /// <paramref name="reconnectFirst"/> the connection is replaced first: a take-over just committed deletions this
-    /// connection's view (fixed at its login) does not know about.
+    /// Lists the mailbox, recalls what <paramref name="memory"/> remembers of it and reads the first page of what it
+    /// does not, then starts the background listing. With <paramref name="reconnectFirst"/> the connection is replaced
+    /// first: a take-over just committed deletions this connection's view (fixed at its login) does not know about.
     /// </summary>
-    public async Task OpenAsync(bool reconnectFirst, CancellationToken cancellationToken)
+    public async Task OpenAsync(bool reconnectFirst, Task<VisitMemory> memory, CancellationToken cancellationToken)
     {
         using (var lease = await _wire.AcquireAsync(cancellationToken))
         {
@@ -131,10 +142,18 @@ internal sealed partial class MailboxVisit : IWireOwner, IDownloadSource, IAsync
                 await lease.RunAsync(async (client, ct) =>
                 {
                     await _loader.ListAsync(client, ct);
-                    await _loader.LoadAsync(client, InboxLoader.FirstPageSize, ct);
                     return true;
                 }, retryAfterReconnect: false, cancellationToken);
             }
+
+            // Key derivation for the memory ran meanwhile; only messages it does not know are read now.
+            _memory = await memory;
+            Recall();
+            await lease.RunAsync(async (client, ct) =>
+            {
+                await _loader.LoadFirstPageAsync(client, ct);
+                return true;
+            }, retryAfterReconnect: false, cancellationToken);
         }
 
         Publish();
@@ -210,28 +229,7 @@ internal sealed partial class MailboxVisit : IWireOwner, IDownloadSource, IAsync
         return opened;
     }
 
-    public string CreateDownloadLink(DownloadTarget target, string browserKey) =>
-        IsEnded
-            ? throw new MailboxException(MailboxErrorKind.NotSignedIn)
-            : "download/" + _services.Downloads.Issue(this, browserKey, target);
-
-    public async Task<DownloadContent?> OpenDownloadAsync(DownloadTarget target, CancellationToken cancellationToken)
-    {
-        if (IsEnded)
-        {
-            return null;
-        }
-
-        return target.BodyPartIndex is { } part
-            ? await OpenPartAsync(target.MessageKey, part, target.Inline, cancellationToken)
-            : await OpenRawAsync(target.MessageKey, cancellationToken);
-    }
-
-    public void ReportDownloadFailed()
-    {
-        _notice = new MailboxNotice(MailboxNoticeKind.DownloadFailed, 0, 0, 0);
-        RaiseChanged();
-    }
+    public string CreateDownloadLink(DownloadTarget target, string browserKey) => _downloads.CreateLink(target, browserKey);
 
     /// <summary>The circuit holding this visit went away: keep it for <paramref name="grace"/>, then end it.</summary>
     public void Detach(TimeSpan grace, bool abnormal)
@@ -328,7 +326,8 @@ internal sealed partial class MailboxVisit : IWireOwner, IDownloadSource, IAsync
         await _lifetime.CancelAsync();
         _keepAlive.Dispose();
         _opened.Dispose();
-        _services.Downloads.RevokeAll(this);
+        _downloads.Close();
+        await _memory.DisposeAsync();
         await _wire.DisposeAsync();
         _lifetime.Dispose();
     }
@@ -343,14 +342,13 @@ internal sealed partial class MailboxVisit : IWireOwner, IDownloadSource, IAsync
         }
 
         ImmutableInterlocked.Update(ref _read, (set, index) => set.Where(k => index.Find(k) is not null).ToImmutableHashSet(StringComparer.Ordinal), _index);
-        await _loader.VerifyCarriedOverAsync(client, cancellationToken);
+        await _loader.LoadFirstPageAsync(client, cancellationToken);
         if (trusted && !_index.UidlsTrusted)
         {
             LogUidlReused();
         }
 
         var replay = await _deletions.ReplayAsync(client, cancellationToken);
-        await _loader.LoadAsync(client, InboxLoader.FirstPageSize, cancellationToken);
         _notice = new MailboxNotice(_reconnectKind, change.Added, change.Removed, replay.Dropped);
         _reconnectKind = MailboxNoticeKind.ConnectionRestored;
         Publish();
@@ -379,8 +377,15 @@ internal sealed partial class MailboxVisit : IWireOwner, IDownloadSource, IAsync
         var info = commit
             ? new SignOutInfo(reason, end.Quit ? pending : 0, DeletionsFailed: pending > 0 && !end.Quit)
             : new SignOutInfo(reason, 0, DeletionsFailed: false, DeletionsKept: pending);
-        _services.Downloads.RevokeAll(this);
+        _downloads.Close();
         _opened.Dispose();
+        if (commit && end.Quit)
+        {
+            // RFC 1939 §6: QUIT removed them; so goes what was remembered of them.
+            _memory.Forget([.. _ledger.Entries.Select(static e => e.Identity.Uid).OfType<string>()]);
+        }
+
+        await _memory.DisposeAsync();
         _snapshot = InboxSnapshot.Empty;
         _notice = null;
         LogEnded(reason, info.DeletedCount, info.DeletionsKept, end.Quit);
@@ -389,86 +394,41 @@ internal sealed partial class MailboxVisit : IWireOwner, IDownloadSource, IAsync
         return info;
     }
 
-    private async Task<DownloadContent?> OpenRawAsync(string key, CancellationToken cancellationToken)
+    private void ReportDownloadFailed()
     {
-        var lease = await _wire.AcquireAsync(cancellationToken);
-        try
-        {
-            var (body, subject) = await lease.RunAsync<(Pop3BodyStream?, string?)>(async (client, ct) =>
-            {
-                await _loader.EnsureVerifiedAsync(client, [key], ct);
-                if (_index.Find(key) is not { } message || _ledger.Contains(key))
-                {
-                    return (null, null);
-                }
-
-                try
-                {
-                    return (await client.RetrieveAsync(message.Number, ct), _index.Summary(key)?.Subject);
-                }
-                catch (Pop3CommandException ex) when (!MailboxWire.IsConnectionLoss(ex))
-                {
-                    return (null, null); // e.g. deleted by another client since we listed it
-                }
-            }, retryAfterReconnect: true, cancellationToken);
-            if (body is null)
-            {
-                lease.Dispose();
-                return null;
-            }
-
-            // The wire stays held while the bytes stream; the lease is given back when the download is disposed.
-            return new DownloadContent("message/rfc822", DownloadResponse.MessageFileName(subject), inline: false, async (destination, ct) =>
-            {
-                using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, _wire.Closing);
-                try
-                {
-                    await body.CopyToAsync(destination, linked.Token);
-                }
-                catch (Pop3Exception ex)
-                {
-                    throw MailboxWire.Translate(ex);
-                }
-            }, new HeldStream(body, lease));
-        }
-        catch
-        {
-            lease.Dispose();
-            throw;
-        }
+        _notice = new MailboxNotice(MailboxNoticeKind.DownloadFailed, 0, 0, 0);
+        RaiseChanged();
     }
 
-    private async Task<DownloadContent?> OpenPartAsync(string key, int part, bool inline, CancellationToken cancellationToken)
+    /// <summary>
+    /// Takes what the memory remembers into the first listing (with the wire held): the rows of known UIDLs, their
+    /// read flags, and which messages are new since the previous visit; forgets what is no longer on the server.
+    /// </summary>
+    private void Recall()
     {
-        var hold = await _wire.RunAsync(async (client, ct) =>
-        {
-            await _loader.EnsureVerifiedAsync(client, [key], ct);
-            return _index.Find(key) is { } message && !_ledger.Contains(key) && _index.Summary(key) is { } summary
-                ? await _opened.OpenAsync(client, message, _items.ItemFor(message, summary), ct)
-                : null;
-        }, cancellationToken);
-        if (hold is null)
-        {
-            return null;
-        }
+        var listed = _index.Messages.Where(static m => m.Uid is not null).ToArray();
+        _index.AddRemembered(listed.Select(m => _memory.Recall(m.Uid!, m.Number, m.Size)).OfType<Pop3MessageSummary>());
+        var remembered = _memory.Remembered;
+        _read = [.. listed.Where(m => remembered.TryGetValue(m.Uid!, out var r) && r.Read && r.Size == m.Size).Select(static m => m.Key)];
+        _new = _memory.IsRevisit ? [.. listed.Where(m => !remembered.ContainsKey(m.Uid!)).Select(static m => m.Key)] : [];
+        var stillListed = listed.Select(static m => m.Uid!).ToHashSet(StringComparer.Ordinal);
+        _memory.Forget([.. remembered.Keys.Where(uid => !stillListed.Contains(uid))]);
+        _memory.RecordVisit();
+    }
 
-        var found = await hold.ReadAsync((message, _) => Task.FromResult(_services.Renderer.FindPart(message, part)), cancellationToken);
-        if (found is null || (inline && !found.Description.IsPreviewable))
+    /// <summary>Summaries just read on the wire: remembered for the next visit, when their UIDL proves them.</summary>
+    private void Remember(IReadOnlyList<Pop3MessageSummary> summaries)
+    {
+        var rows = new List<(string, Pop3MessageSummary, bool)>(summaries.Count);
+        foreach (var summary in summaries)
         {
-            hold.Dispose();
-            return null;
-        }
-
-        return new DownloadContent(
-            inline ? found.Description.ContentType : "application/octet-stream",
-            found.Description.FileName,
-            inline,
-            (destination, ct) => hold.ReadAsync(async (_, token) =>
+            if (_index.FindNumber(summary.MessageNumber) is { Uid: { } uid } message)
             {
-                await found.WriteToAsync(destination, token);
-                return true;
-            }, ct),
-            new HeldMessage(hold));
+                rows.Add((uid, summary with { Size = message.Size }, _read.Contains(message.Key)));
+            }
+        }
+
+        _memory.Remember(rows);
     }
 
     /// <summary>Swaps in a new snapshot of the inbox (with the wire held, or from its callers right after).</summary>
@@ -501,22 +461,4 @@ internal sealed partial class MailboxVisit : IWireOwner, IDownloadSource, IAsync
 
     [LoggerMessage(EventId = 251, Level = LogLevel.Information, Message = "Circuit gone; the visit is kept for {Grace} for a reload to take it back")]
     private partial void LogDetached(TimeSpan grace);
-
-    private sealed class HeldStream(Pop3BodyStream body, WireLease lease) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            await body.DisposeAsync();
-            lease.Dispose();
-        }
-    }
-
-    private sealed class HeldMessage(OpenedMessage hold) : IAsyncDisposable
-    {
-        public ValueTask DisposeAsync()
-        {
-            hold.Dispose();
-            return ValueTask.CompletedTask;
-        }
-    }
 }
