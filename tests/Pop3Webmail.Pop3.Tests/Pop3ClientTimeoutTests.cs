@@ -52,7 +52,7 @@ public sealed class Pop3ClientTimeoutTests
     {
         // Every read succeeds in time, but the whole operation may not take longer than OperationTimeout.
         var time = new FakeTimeProvider();
-        var script = Pop3Script.LoggedIn().Client("LIST\r\n").Server("+OK\r\n1 100\r\n").Hang();
+        var script = Pop3Script.LoggedIn().Stat(1, 100).Client("LIST\r\n").Server("+OK\r\n1 100\r\n").Hang();
         var options = Options(time, io: Timeout.InfiniteTimeSpan, operation: TimeSpan.FromMinutes(2));
         await using var session = await ScriptedSession.StartLoggedInAsync(script, ReplyShape.OneByteCrlf, options);
 
@@ -87,7 +87,7 @@ public sealed class Pop3ClientTimeoutTests
     public async Task CallerCancellationEndsTheCallAndClosesTheConnection()
     {
         var time = new FakeTimeProvider();
-        var script = Pop3Script.LoggedIn().Client("UIDL\r\n").Hang();
+        var script = Pop3Script.LoggedIn().Stat(1, 100).Client("UIDL\r\n").Hang();
         await using var session = await ScriptedSession.StartLoggedInAsync(script, ReplyShape.WholeCrlf, Options(time, io: TimeSpan.FromSeconds(30)));
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Ct);
 
