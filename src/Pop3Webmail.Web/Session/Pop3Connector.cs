@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using Microsoft.Extensions.Options;
 using Pop3Webmail.Pop3;
 using Pop3Webmail.Web.Configuration;
@@ -39,20 +38,7 @@ public sealed class Pop3Connector
             {
                 // Dial the address that passed the policy check, never the name again (DNS rebinding).
                 var address = await ServerAddressPolicy.ResolveAsync(server.Host, _options.AllowPrivateNetworks, cancellationToken);
-                var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-                try
-                {
-                    using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                    timeout.CancelAfter(ConnectTimeout);
-                    await socket.ConnectAsync(address, server.Port, timeout.Token);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
-
-                await client.ConnectAsync(new NetworkStream(socket, ownsSocket: true), server.Host, cancellationToken);
+                await client.ConnectAsync(address, server.Port, server.Host, cancellationToken);
             }
             else
             {
