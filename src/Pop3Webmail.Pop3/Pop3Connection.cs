@@ -422,9 +422,9 @@ internal sealed class Pop3Connection : IDisposable
     private int AfterDataRead(int read, Pop3Operation operation)
     {
         CheckDataLimit(operation);
-        if (read == 0 && !_reader.InData)
+        if (!_reader.InData)
         {
-            _clock.DataEnded();
+            _clock.DataEnded(); // The terminator may have come with the last bytes of data, not on a read of its own.
         }
 
         return read;
