@@ -37,6 +37,34 @@ internal static class MailKitContender
         return summaries.Count;
     }
 
+    /// <summary>
+    /// What an inbox built on MailKit needs for its first page: every size and UID (to key the list), then the
+    /// headers of the <paramref name="pageSize"/> newest messages. The session stays open.
+    /// </summary>
+    public static async Task<MailKitPop3Client> FirstPageAsync(PopEndpoint endpoint, int pageSize)
+    {
+        var client = await SignInAsync(endpoint);
+        try
+        {
+            var sizes = await client.GetMessageSizesAsync();
+            var uids = await client.GetMessageUidsAsync();
+            var newest = Math.Min(pageSize, sizes.Count);
+            var headers = newest == 0 ? [] : await client.GetMessageHeadersAsync(sizes.Count - newest, newest);
+            for (var i = 0; i < headers.Count; i++)
+            {
+                var index = sizes.Count - newest + i;
+                Project(headers[i], index + 1, sizes[index], uids[index]);
+            }
+
+            return client;
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
+    }
+
     public static async Task<List<Pop3MessageSummary>> ListAllSummariesAsync(MailKitPop3Client client)
     {
         var sizes = await client.GetMessageSizesAsync();
