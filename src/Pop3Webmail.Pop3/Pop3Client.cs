@@ -62,14 +62,11 @@ public sealed class Pop3Client : IAsyncDisposable
     public bool IsPipelining => _mailbox is { IsPipelining: true } && IsConnected;
 
     /// <summary>Connects over TCP and secures the connection as <see cref="Pop3ClientOptions.Security"/> demands.</summary>
-    public async Task ConnectAsync(string host, int port = 0, CancellationToken cancellationToken = default)
+    public Task ConnectAsync(string host, int port = 0, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(host);
         port = CheckPort(port);
-        ThrowIfConnected();
-        var deadline = Pop3Deadline.Fixed(_options.TimeProvider, _options.ConnectTimeout);
-        var stream = await _transport.ConnectSocketAsync(new DnsEndPoint(host, port), host, port, deadline, cancellationToken).ConfigureAwait(false);
-        await OpenAsync(stream, host, deadline, cancellationToken).ConfigureAwait(false);
+        return ConnectToAsync(new DnsEndPoint(host, port), host, port, cancellationToken);
     }
 
     /// <summary>
@@ -77,15 +74,12 @@ public sealed class Pop3Client : IAsyncDisposable
     /// after a policy check cannot redirect the connection) and uses <paramref name="host"/> as the TLS name (SNI and
     /// certificate validation). Same connect deadline and security as <see cref="ConnectAsync(string, int, CancellationToken)"/>.
     /// </summary>
-    public async Task ConnectAsync(IPAddress address, int port, string host, CancellationToken cancellationToken = default)
+    public Task ConnectAsync(IPAddress address, int port, string host, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(address);
         ArgumentException.ThrowIfNullOrWhiteSpace(host);
         port = CheckPort(port);
-        ThrowIfConnected();
-        var deadline = Pop3Deadline.Fixed(_options.TimeProvider, _options.ConnectTimeout);
-        var stream = await _transport.ConnectSocketAsync(new IPEndPoint(address, port), host, port, deadline, cancellationToken).ConfigureAwait(false);
-        await OpenAsync(stream, host, deadline, cancellationToken).ConfigureAwait(false);
+        return ConnectToAsync(new IPEndPoint(address, port), host, port, cancellationToken);
     }
 
     /// <summary>
@@ -365,6 +359,15 @@ public sealed class Pop3Client : IAsyncDisposable
     {
         _mailbox?.Connection.Close();
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>The one TCP connect path: the socket to <paramref name="endpoint"/>, then the session, under one connect deadline.</summary>
+    private async Task ConnectToAsync(EndPoint endpoint, string host, int port, CancellationToken cancellationToken)
+    {
+        ThrowIfConnected();
+        var deadline = Pop3Deadline.Fixed(_options.TimeProvider, _options.ConnectTimeout);
+        var stream = await _transport.ConnectSocketAsync(endpoint, host, port, deadline, cancellationToken).ConfigureAwait(false);
+        await OpenAsync(stream, host, deadline, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task OpenAsync(Stream stream, string host, Pop3Deadline deadline, CancellationToken cancellationToken)

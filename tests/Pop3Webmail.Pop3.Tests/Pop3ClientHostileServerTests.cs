@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Unicode;
 using Microsoft.Extensions.Time.Testing;
 using Pop3Webmail.Pop3.Tests.Hostile;
+using Pop3Webmail.Pop3.Tests.Integration;
 using Pop3Webmail.Testing;
 
 namespace Pop3Webmail.Pop3.Tests;
@@ -280,18 +281,18 @@ public sealed class Pop3ClientHostileServerTests
     }
 
     /// <summary>Our client on a plaintext loopback socket to the hostile server, counting what it reads.</summary>
-    private sealed class HostileClient(Pop3Client client, ReadCountingStream stream) : IAsyncDisposable
+    private sealed class HostileClient(Pop3Client client, CountingStream stream) : IAsyncDisposable
     {
         public Pop3Client Client { get; } = client;
 
-        public ReadCountingStream Stream { get; } = stream;
+        public CountingStream Stream { get; } = stream;
 
         public static async Task<HostileClient> OpenAsync(HostilePop3Server server, TimeProvider time)
         {
             var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             await socket.ConnectAsync(IPAddress.Loopback, server.Port, Ct);
             var options = new Pop3ClientOptions { Security = Pop3Security.None, AllowPlaintextAuthentication = true, TimeProvider = time };
-            return new HostileClient(new Pop3Client(options), new ReadCountingStream(new NetworkStream(socket, ownsSocket: true)));
+            return new HostileClient(new Pop3Client(options), new CountingStream(new NetworkStream(socket, ownsSocket: true)));
         }
 
         public async ValueTask DisposeAsync()

@@ -13,7 +13,7 @@ public sealed class DovecotLargeMailboxTests(DovecotFixture dovecot)
     public async Task TenThousandSummariesArePipelinedAndReportProgress()
     {
         var server = dovecot.Server;
-        var transport = await WriteCountingStream.ConnectAsync(server.TlsPort, Ct);
+        var transport = await CountingStream.ConnectAsync(server.TlsPort, Ct);
         await using var client = new Pop3Client(dovecot.TlsOptions());
         await client.ConnectAsync(transport, server.Host, Ct);
         await client.AuthenticateAsync(dovecot.Bulk.Name, dovecot.Bulk.Password, Ct);
@@ -49,7 +49,7 @@ public sealed class DovecotLargeMailboxTests(DovecotFixture dovecot)
     public async Task TheMailboxOfTenThousandOpensInOneFlightWithTheNewestPageWrittenRightAfterStat()
     {
         var server = dovecot.Server;
-        var transport = await WriteCountingStream.ConnectAsync(server.TlsPort, Ct);
+        var transport = await CountingStream.ConnectAsync(server.TlsPort, Ct);
         await using var client = new Pop3Client(dovecot.TlsOptions());
         await client.ConnectAsync(transport, server.Host, Ct);
         await client.AuthenticateAsync(dovecot.Bulk.Name, dovecot.Bulk.Password, Ct);
