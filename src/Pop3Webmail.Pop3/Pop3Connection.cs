@@ -6,9 +6,10 @@ using Microsoft.Extensions.Logging;
 namespace Pop3Webmail.Pop3;
 
 /// <summary>
-/// The connection layer: owns the transport, the session state, the command/response cycle, the pipeline and
-/// the timeouts. Every failure that leaves the reply stream in an unknown state closes the transport first and
-/// is then reported as a <see cref="Pop3ProtocolException"/> (or cancellation).
+/// The connection layer: owns the transport, the session state, the command/response cycle, the bound of the data
+/// block being read and the timeouts (<see cref="Pop3Pipeline"/> runs many commands over it). Every failure that
+/// leaves the reply stream in an unknown state closes the transport first and is then reported as a
+/// <see cref="Pop3ProtocolException"/> (or cancellation).
 /// </summary>
 internal sealed class Pop3Connection : IDisposable
 {
@@ -106,82 +107,6 @@ internal sealed class Pop3Connection : IDisposable
             // A SASL continuation outside AUTH (RFC 5034 §4): client and server no longer agree on the conversation.
             _ => throw Fail(new Pop3ProtocolException($"The server answered {command.Verb} with an unexpected continuation."), operation),
         };
-    }
-
-    /// <summary>
-    /// Runs the commands of <paramref name="queue"/> in a windowed pipeline (RFC 2449 §6.6): at most
-    /// <see cref="Pop3ClientOptions.PipelineWindow"/> commands and <see cref="Pop3ClientOptions.PipelineMaxBytes"/>
-    /// octets are outstanding, the window is topped up as replies arrive, and every write holds whole commands. With
-    /// <paramref name="pipelined"/> false it is one command per round trip. Each reply goes to its command's handler
-    /// in order; a handler may add commands, which go out in the same flight. Whatever a handler leaves unread of a
-    /// data block is drained (within the block's limit).
-    /// </summary>
-    public async ValueTask PipelineAsync(Pop3CommandQueue queue, bool pipelined, Pop3Operation operation)
-    {
-        var window = pipelined ? Math.Max(1, _options.PipelineWindow) : 1;
-        var received = 0;
-        var outstandingBytes = 0;
-        while (received < queue.Count)
-        {
-            var sent = queue.Sent;
-            var outstanding = sent - received;
-            if (sent < queue.Count && (outstanding == 0 || outstanding <= window / 2))
-            {
-                var bytes = 0;
-                var end = sent;
-                while (end < queue.Count && end - received < window)
-                {
-                    // Commands still unanswered occupy the server's input buffer too, so they count against the limit.
-                    var size = queue[end].Command.ByteCount;
-                    if (end > received && outstandingBytes + bytes + size > _options.PipelineMaxBytes)
-                    {
-                        break;
-                    }
-
-                    bytes += size;
-                    end++;
-                }
-
-                if (end > sent)
-                {
-                    await SendAsync(queue, sent, end - sent, operation).ConfigureAwait(false);
-                    outstandingBytes += bytes;
-                    queue.Sent = end;
-                }
-            }
-
-            var entry = queue[received];
-            var response = await ReadResponseAsync(operation).ConfigureAwait(false);
-            if (response.Kind == Pop3ResponseKind.Continuation)
-            {
-                throw Fail(new Pop3ProtocolException("The server sent a continuation where a status line was expected."), operation);
-            }
-
-            if (response.IsOk && entry.Command.MultiLine)
-            {
-                BeginData(entry.Command.DataLimit);
-            }
-
-            try
-            {
-                await entry.Handler.OnReplyAsync(entry, response, operation).ConfigureAwait(false);
-            }
-            catch
-            {
-                // Replies to commands already sent are still on their way; unread, they would be taken for the
-                // replies of later commands. The connection cannot be kept in step, so it is closed.
-                Close();
-                throw;
-            }
-
-            if (_reader.InData)
-            {
-                await DrainAsync(operation).ConfigureAwait(false);
-            }
-
-            outstandingBytes -= entry.Command.ByteCount;
-            received++;
-        }
     }
 
     /// <summary>Reads and parses one status line.</summary>
@@ -374,7 +299,8 @@ internal sealed class Pop3Connection : IDisposable
         return WriteAsync(buffer, written, operation);
     }
 
-    private ValueTask SendAsync(Pop3CommandQueue queue, int first, int count, Pop3Operation operation)
+    /// <summary>Writes commands <paramref name="first"/> to <paramref name="first"/> + <paramref name="count"/> - 1 of the queue in one write.</summary>
+    public ValueTask SendAsync(Pop3CommandQueue queue, int first, int count, Pop3Operation operation)
     {
         var size = 0;
         for (var i = first; i < first + count; i++)

@@ -66,7 +66,7 @@ internal sealed class Pop3Mailbox(Pop3Connection connection, Pop3ClientOptions o
         var queue = new Pop3CommandQueue();
         var flight = new Pop3ListingFlight(connection, options, state, queue);
         flight.Plan(stat: false, list: list, uidl: !list);
-        await connection.PipelineAsync(queue, IsPipelining, operation).ConfigureAwait(false);
+        await Pop3Pipeline.RunAsync(connection, queue, IsPipelining, operation).ConfigureAwait(false);
         flight.ThrowIfRefused();
         return flight;
     }
@@ -82,7 +82,7 @@ internal sealed class Pop3Mailbox(Pop3Connection connection, Pop3ClientOptions o
             AfterStatistics = op => summaries.Request(state.Newest(prefetchNewest), op),
         };
         flight.Plan(stat: true, list: true, uidl: state.UidlWorthAsking);
-        await connection.PipelineAsync(queue, IsPipelining, operation).ConfigureAwait(false);
+        await Pop3Pipeline.RunAsync(connection, queue, IsPipelining, operation).ConfigureAwait(false);
         flight.ThrowIfRefused();
         return new Pop3MailboxListing(flight.Statistics!.Value, flight.Sizes!, flight.Uids, summaries.Summaries);
     }
@@ -102,7 +102,7 @@ internal sealed class Pop3Mailbox(Pop3Connection connection, Pop3ClientOptions o
             summaries.Request(Listed(), operation);
         }
 
-        await connection.PipelineAsync(queue, IsPipelining, operation).ConfigureAwait(false);
+        await Pop3Pipeline.RunAsync(connection, queue, IsPipelining, operation).ConfigureAwait(false);
         flight.ThrowIfRefused();
         return summaries.Summaries;
     }
@@ -133,7 +133,7 @@ internal sealed class Pop3Mailbox(Pop3Connection connection, Pop3ClientOptions o
             queue.Add(new Pop3Command(verb, argument, state.MessageLimit(options, number)), bodies, number);
         }
 
-        await connection.PipelineAsync(queue, IsPipelining, operation).ConfigureAwait(false);
+        await Pop3Pipeline.RunAsync(connection, queue, IsPipelining, operation).ConfigureAwait(false);
         if (bodies.FirstRefusal is { } refusal)
         {
             throw refusal;
@@ -151,7 +151,7 @@ internal sealed class Pop3Mailbox(Pop3Connection connection, Pop3ClientOptions o
             queue.Add(new Pop3Command("DELE", Number(number)), handler, number);
         }
 
-        await connection.PipelineAsync(queue, IsPipelining, operation).ConfigureAwait(false);
+        await Pop3Pipeline.RunAsync(connection, queue, IsPipelining, operation).ConfigureAwait(false);
         if (handler.FirstRefusal is { } refusal)
         {
             throw refusal;
