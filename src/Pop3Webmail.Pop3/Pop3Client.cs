@@ -163,17 +163,8 @@ public sealed class Pop3Client : IAsyncDisposable
     }
 
     /// <summary>STAT (RFC 1939 §5).</summary>
-    public async Task<Pop3Statistics> StatAsync(CancellationToken cancellationToken = default)
-    {
-        var text = await RequireState(Pop3SessionState.Transaction).ExecuteAsync(new Pop3Command("STAT"), cancellationToken).ConfigureAwait(false);
-        if (!Pop3Listings.TryParseStatistics(text, out var statistics))
-        {
-            throw FailMalformed("STAT");
-        }
-
-        _state.RecordStatistics(statistics);
-        return statistics;
-    }
+    public Task<Pop3Statistics> StatAsync(CancellationToken cancellationToken = default) =>
+        RequireState(Pop3SessionState.Transaction).StatAsync(cancellationToken);
 
     /// <summary>
     /// LIST (RFC 1939 §5): every message not marked deleted, with its size. Preceded by STAT (in the same flight with
@@ -186,12 +177,10 @@ public sealed class Pop3Client : IAsyncDisposable
     }
 
     /// <summary>LIST n (RFC 1939 §5).</summary>
-    public async Task<Pop3MessageSize> ListAsync(int messageNumber, CancellationToken cancellationToken = default)
+    public Task<Pop3MessageSize> ListAsync(int messageNumber, CancellationToken cancellationToken = default)
     {
-        var text = await ExecuteForTextAsync("LIST", messageNumber, cancellationToken).ConfigureAwait(false);
-        return Pop3Listings.TryParseScanListing(text.AsSpan(), out var number, out var size) && number == messageNumber
-            ? new Pop3MessageSize(number, size)
-            : throw FailMalformed("LIST");
+        ArgumentOutOfRangeException.ThrowIfLessThan(messageNumber, 1);
+        return RequireState(Pop3SessionState.Transaction).ListOneAsync(messageNumber, cancellationToken);
     }
 
     /// <summary>UIDL (RFC 1939 §7): unique ids of every message not marked deleted, bounded like <see cref="ListAsync(CancellationToken)"/>.</summary>
@@ -202,12 +191,10 @@ public sealed class Pop3Client : IAsyncDisposable
     }
 
     /// <summary>UIDL n (RFC 1939 §7).</summary>
-    public async Task<Pop3MessageUid> UidlAsync(int messageNumber, CancellationToken cancellationToken = default)
+    public Task<Pop3MessageUid> UidlAsync(int messageNumber, CancellationToken cancellationToken = default)
     {
-        var text = await ExecuteForTextAsync("UIDL", messageNumber, cancellationToken).ConfigureAwait(false);
-        return Pop3Listings.TryParseUidListing(text, out var number, out var uid) && number == messageNumber
-            ? new Pop3MessageUid(number, uid)
-            : throw FailMalformed("UIDL");
+        ArgumentOutOfRangeException.ThrowIfLessThan(messageNumber, 1);
+        return RequireState(Pop3SessionState.Transaction).UidOneAsync(messageNumber, cancellationToken);
     }
 
     /// <summary>
@@ -250,10 +237,10 @@ public sealed class Pop3Client : IAsyncDisposable
     }
 
     /// <summary>DELE n (RFC 1939 §5): marks a message deleted; it is removed only by QUIT.</summary>
-    public async Task DeleteAsync(int messageNumber, CancellationToken cancellationToken = default)
+    public Task DeleteAsync(int messageNumber, CancellationToken cancellationToken = default)
     {
-        await ExecuteForTextAsync("DELE", messageNumber, cancellationToken).ConfigureAwait(false);
-        _state.MarkDeleted(messageNumber);
+        ArgumentOutOfRangeException.ThrowIfLessThan(messageNumber, 1);
+        return RequireState(Pop3SessionState.Transaction).DeleteAsync([messageNumber], cancellationToken);
     }
 
     /// <summary>
@@ -267,11 +254,8 @@ public sealed class Pop3Client : IAsyncDisposable
     }
 
     /// <summary>RSET (RFC 1939 §5): unmarks every message marked deleted in this session.</summary>
-    public async Task ResetAsync(CancellationToken cancellationToken = default)
-    {
-        await ExecuteAsync(new Pop3Command("RSET"), Pop3SessionState.Transaction, cancellationToken).ConfigureAwait(false);
-        _state.ResetDeletions();
-    }
+    public Task ResetAsync(CancellationToken cancellationToken = default) =>
+        RequireState(Pop3SessionState.Transaction).ResetAsync(cancellationToken);
 
     /// <summary>NOOP (RFC 1939 §5): keeps the session alive inside the server's autologout timer.</summary>
     public Task NoopAsync(CancellationToken cancellationToken = default) =>
@@ -381,22 +365,9 @@ public sealed class Pop3Client : IAsyncDisposable
         IsSecure = secure;
     }
 
-    /// <summary>One single-line command on a message; -ERR is a <see cref="Pop3CommandException"/>. Returns the status text.</summary>
-    private Task<string> ExecuteForTextAsync(string verb, int messageNumber, CancellationToken cancellationToken)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(messageNumber, 1);
-        return RequireState(Pop3SessionState.Transaction).ExecuteAsync(new Pop3Command(verb, Number(messageNumber)), cancellationToken);
-    }
-
     /// <summary>One single-line command in <paramref name="state"/> (any connected state when null).</summary>
     private Task<string> ExecuteAsync(Pop3Command command, Pop3SessionState? state, CancellationToken cancellationToken) =>
         RequireState(state).ExecuteAsync(command, cancellationToken);
-
-    private Pop3ProtocolException FailMalformed(string verb)
-    {
-        _mailbox?.Connection.Close();
-        return new Pop3ProtocolException($"The server sent a malformed {verb} reply.");
-    }
 
     private Pop3Deadline AuthenticationDeadline() => Pop3Deadline.Fixed(_options.TimeProvider, _options.AuthenticationTimeout);
 

@@ -42,6 +42,44 @@ internal sealed class Pop3Mailbox(Pop3Connection connection, Pop3ClientOptions o
         return response.Text;
     }
 
+    /// <summary>STAT (RFC 1939 §5); its count bounds later listings.</summary>
+    public async Task<Pop3Statistics> StatAsync(CancellationToken cancellationToken)
+    {
+        var text = await ExecuteAsync(new Pop3Command("STAT"), cancellationToken).ConfigureAwait(false);
+        if (!Pop3Listings.TryParseStatistics(text, out var statistics))
+        {
+            throw Malformed("STAT");
+        }
+
+        state.RecordStatistics(statistics);
+        return statistics;
+    }
+
+    /// <summary>LIST n (RFC 1939 §5): the reply must name the message asked for.</summary>
+    public async Task<Pop3MessageSize> ListOneAsync(int messageNumber, CancellationToken cancellationToken)
+    {
+        var text = await ExecuteAsync(new Pop3Command("LIST", Number(messageNumber)), cancellationToken).ConfigureAwait(false);
+        return Pop3Listings.TryParseScanListing(text.AsSpan(), out var number, out var size) && number == messageNumber
+            ? new Pop3MessageSize(number, size)
+            : throw Malformed("LIST");
+    }
+
+    /// <summary>UIDL n (RFC 1939 §7): the reply must name the message asked for.</summary>
+    public async Task<Pop3MessageUid> UidOneAsync(int messageNumber, CancellationToken cancellationToken)
+    {
+        var text = await ExecuteAsync(new Pop3Command("UIDL", Number(messageNumber)), cancellationToken).ConfigureAwait(false);
+        return Pop3Listings.TryParseUidListing(text, out var number, out var uid) && number == messageNumber
+            ? new Pop3MessageUid(number, uid)
+            : throw Malformed("UIDL");
+    }
+
+    /// <summary>RSET (RFC 1939 §5): the session's deletions are undone, on the server and in the bookkeeping.</summary>
+    public async Task ResetAsync(CancellationToken cancellationToken)
+    {
+        await ExecuteAsync(new Pop3Command("RSET"), cancellationToken).ConfigureAwait(false);
+        state.ResetDeletions();
+    }
+
     /// <summary>CAPA (RFC 2449 §5) on its own.</summary>
     public async Task<Pop3Capabilities> CapabilitiesAsync(CancellationToken cancellationToken)
     {
@@ -140,7 +178,7 @@ internal sealed class Pop3Mailbox(Pop3Connection connection, Pop3ClientOptions o
         }
     }
 
-    /// <summary>DELE for many messages; every reply is read, then the first refusal is thrown.</summary>
+    /// <summary>DELE for one or many messages; every reply is read, then the first refusal is thrown.</summary>
     public async Task DeleteAsync(IReadOnlyCollection<int> messageNumbers, CancellationToken cancellationToken)
     {
         using var operation = await BeginAsync(cancellationToken).ConfigureAwait(false);
@@ -159,4 +197,11 @@ internal sealed class Pop3Mailbox(Pop3Connection connection, Pop3ClientOptions o
     }
 
     public static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>A reply the client cannot read leaves the conversation in an unknown state: the connection is closed.</summary>
+    private Pop3ProtocolException Malformed(string verb)
+    {
+        connection.Close();
+        return new Pop3ProtocolException($"The server sent a malformed {verb} reply.");
+    }
 }
