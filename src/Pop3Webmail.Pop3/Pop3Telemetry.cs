@@ -34,8 +34,6 @@ internal static class Pop3Telemetry
     private static readonly string[] Verbs =
         ["USER", "PASS", "APOP", "AUTH", "CAPA", "STLS", "STAT", "LIST", "UIDL", "RETR", "TOP", "DELE", "RSET", "NOOP", "QUIT", "UTF8", "LANG"];
 
-    public static bool IsMeasuringCommands => CommandDuration.Enabled;
-
     /// <summary>The tag value for a command: its verb when it is a known one, else (a SASL line) "AUTH".</summary>
     public static string TagFor(string verb)
     {
