@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using MailKit.Security;
 using MimeKit;
 using MimeKit.Utils;
@@ -29,10 +30,12 @@ internal static class MailKitContender
         }
     }
 
-    public static async Task<int> ListAllSummariesAsync(PopEndpoint endpoint)
+    /// <summary>Sign in, every summary, <paramref name="listed"/> stopped there, then QUIT.</summary>
+    public static async Task<int> ListAllSummariesAsync(PopEndpoint endpoint, Stopwatch? listed = null)
     {
         using var client = await SignInAsync(endpoint);
         var summaries = await ListAllSummariesAsync(client);
+        listed?.Stop();
         await client.DisconnectAsync(quit: true);
         return summaries.Count;
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net.Security;
 using System.Net.Sockets;
@@ -12,8 +13,11 @@ namespace Pop3Webmail.Benchmarks.Contenders;
 /// </summary>
 internal static class RawPipelinedContender
 {
-    /// <summary>LIST, UIDL, TOP n 0 for every message, QUIT; returns the number of TOP replies counted.</summary>
-    public static async Task<int> ListAllAsync(PopEndpoint endpoint, int messageCount)
+    /// <summary>
+    /// LIST, UIDL and TOP n 0 for every message, all written at once; <paramref name="listed"/> is stopped at the last
+    /// terminator. Returns the number of TOP replies counted; the connection is closed without QUIT.
+    /// </summary>
+    public static async Task<int> ListAllAsync(PopEndpoint endpoint, int messageCount, Stopwatch? listed = null)
     {
         await using var stream = await SignInAsync(endpoint);
         var commands = new StringBuilder("LIST\r\nUIDL\r\n");
@@ -22,7 +26,8 @@ internal static class RawPipelinedContender
             commands.Append(CultureInfo.InvariantCulture, $"TOP {n} 0\r\n");
         }
 
-        var terminators = await SendAndCountAsync(stream, commands.Append("QUIT\r\n").ToString(), untilCount: null);
+        var terminators = await SendAndCountAsync(stream, commands.ToString(), untilCount: messageCount + 2);
+        listed?.Stop();
         return terminators - 2; // LIST and UIDL
     }
 
@@ -201,10 +206,10 @@ internal static class RawPipelinedContender
     /// Writes <paramref name="commands"/> from another task while counting "\n.\r\n" data terminators, until
     /// <paramref name="untilCount"/> are seen or the server hangs up.
     /// </summary>
-    private static async Task<int> SendAndCountAsync(Stream stream, string commands, int? untilCount)
+    private static async Task<int> SendAndCountAsync(Stream stream, string commands, int untilCount)
     {
         var writer = Task.Run(async () => await stream.WriteAsync(Encoding.ASCII.GetBytes(commands)));
-        var terminators = await CountAsync(stream, new byte[64 * 1024], untilCount ?? int.MaxValue, kept: 0);
+        var terminators = await CountAsync(stream, new byte[64 * 1024], untilCount, kept: 0);
         await writer;
         return terminators;
     }
