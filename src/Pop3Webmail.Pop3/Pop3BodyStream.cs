@@ -8,20 +8,27 @@ namespace Pop3Webmail.Pop3;
 /// </summary>
 public sealed class Pop3BodyStream : Stream
 {
-    private readonly Pop3Connection.Operation? _operation;
+    private readonly Pop3Operation? _operation;
+    private readonly Pop3Deadline? _deadline;
     private Pop3Connection? _connection;
     private long _position;
 
-    /// <param name="connection">The connection whose reply stream holds the data block.</param>
-    /// <param name="messageNumber">The message the block belongs to.</param>
-    /// <param name="operation">
-    /// The bulk operation this body belongs to (a handler of a pipelined RETR/TOP reads within it), or null for a
-    /// body handed to the caller, whose every read is an operation of its own.
-    /// </param>
-    internal Pop3BodyStream(Pop3Connection connection, int messageNumber, Pop3Connection.Operation? operation)
+    /// <summary>A body read by a handler within the bulk operation (pipelined RETR/TOP) it belongs to.</summary>
+    internal Pop3BodyStream(Pop3Connection connection, int messageNumber, Pop3Operation operation)
     {
         _connection = connection;
         _operation = operation;
+        MessageNumber = messageNumber;
+    }
+
+    /// <summary>
+    /// A body handed to the caller: every read is an operation of its own, all under the deadline of the command that
+    /// opened the body, so a slow server cannot stretch one message over many reads without end.
+    /// </summary>
+    internal Pop3BodyStream(Pop3Connection connection, int messageNumber, Pop3Deadline deadline)
+    {
+        _connection = connection;
+        _deadline = deadline;
         MessageNumber = messageNumber;
     }
 
@@ -56,7 +63,7 @@ public sealed class Pop3BodyStream : Stream
         }
         else
         {
-            using var operation = connection.Begin(cancellationToken);
+            using var operation = connection.Begin(_deadline!, cancellationToken);
             read = await connection.ReadDataAsync(buffer, operation).ConfigureAwait(false);
         }
 
@@ -80,12 +87,12 @@ public sealed class Pop3BodyStream : Stream
         int read;
         if (_operation is not null)
         {
-            read = connection.ReadData(buffer);
+            read = connection.ReadData(buffer, _operation);
         }
         else
         {
-            using var operation = connection.Begin(CancellationToken.None);
-            read = connection.ReadData(buffer);
+            using var operation = connection.Begin(_deadline!, CancellationToken.None);
+            read = connection.ReadData(buffer, operation);
         }
 
         _position += read;
@@ -107,7 +114,7 @@ public sealed class Pop3BodyStream : Stream
 
     protected override void Dispose(bool disposing)
     {
-        // No I/O here: the next command drains the rest (house rule 4).
+        // No I/O here: the next command drains the rest.
         _connection = null;
         base.Dispose(disposing);
     }

@@ -6,16 +6,20 @@ using Microsoft.Extensions.Logging;
 namespace Pop3Webmail.Pop3;
 
 /// <summary>
-/// The connection layer: owns the transport, the session state, the command/response cycle, the pipeline and
-/// the timeouts. Every failure that leaves the reply stream in an unknown state closes the transport first and
-/// is then reported as a <see cref="Pop3ProtocolException"/> (or cancellation).
+/// The connection layer: owns the transport, the session state, the command/response cycle, the bound of the data
+/// block being read and the timeouts (<see cref="Pop3Pipeline"/> runs many commands over it). Every failure that
+/// leaves the reply stream in an unknown state closes the transport first and is then reported as a
+/// <see cref="Pop3ProtocolException"/> (or cancellation).
 /// </summary>
-internal sealed partial class Pop3Connection : IDisposable
+internal sealed class Pop3Connection : IDisposable
 {
     private readonly Pop3ClientOptions _options;
-    private readonly ILogger _logger;
+    private readonly Pop3ProtocolLog _log;
+    private readonly Pop3CommandClock _clock = new();
+    private readonly Pop3DataBlock _data = new();
     private Stream _stream;
     private Pop3LineReader _reader;
+    private long _receivedByEarlierReaders;
     private Pop3BodyStream? _openBody;
     private int _busy;
 
@@ -23,15 +27,20 @@ internal sealed partial class Pop3Connection : IDisposable
     {
         _stream = stream;
         _options = options;
-        _logger = logger;
+        _log = new Pop3ProtocolLog(logger);
         _reader = new Pop3LineReader(stream);
     }
 
     public Pop3SessionState State { get; set; } = Pop3SessionState.Authorization;
 
+    public Pop3ClientOptions Options => _options;
+
     public bool IsClosed => State == Pop3SessionState.Closed;
 
     public Stream Transport => _stream;
+
+    /// <summary>Every byte received on this connection, across a STLS upgrade: what transfer deadlines earn time with.</summary>
+    public long Received => _receivedByEarlierReaders + _reader.Received;
 
     /// <summary>
     /// Swaps the transport after STLS. Anything the server sent after its +OK and before the handshake would be
@@ -46,13 +55,14 @@ internal sealed partial class Pop3Connection : IDisposable
             throw new Pop3ProtocolException("The server sent data after accepting STLS and before the TLS handshake.");
         }
 
+        _receivedByEarlierReaders += _reader.Received;
         _reader.Dispose();
         _stream = secured;
         _reader = new Pop3LineReader(secured);
     }
 
-    /// <summary>Starts a public operation: serializes callers and sets up the operation and I/O timers.</summary>
-    public Operation Begin(CancellationToken cancellationToken)
+    /// <summary>Starts a public operation: serializes callers and sets up the deadline and I/O timers.</summary>
+    public Pop3Operation Begin(Pop3Deadline deadline, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(IsClosed, this);
         if (Interlocked.Exchange(ref _busy, 1) != 0)
@@ -60,11 +70,14 @@ internal sealed partial class Pop3Connection : IDisposable
             throw new InvalidOperationException("A POP3 client runs one operation at a time; await the previous one first.");
         }
 
-        return new Operation(this, cancellationToken);
+        return new Pop3Operation(this, deadline, cancellationToken);
     }
 
+    /// <summary>The operation is over: the next one may begin.</summary>
+    public void EndOperation() => Volatile.Write(ref _busy, 0);
+
     /// <summary>Reads the greeting (RFC 1939 §4). A -ERR greeting means the server refuses service: fatal.</summary>
-    public async ValueTask<Pop3Response> ReadGreetingAsync(Operation operation)
+    public async ValueTask<Pop3Response> ReadGreetingAsync(Pop3Operation operation)
     {
         var greeting = await ReadResponseAsync(operation).ConfigureAwait(false);
         if (!greeting.IsOk)
@@ -77,14 +90,14 @@ internal sealed partial class Pop3Connection : IDisposable
     }
 
     /// <summary>Sends one command and reads its status line. For a multi-line +OK the data block is left open.</summary>
-    public async ValueTask<Pop3Response> ExecuteAsync(Pop3Command command, Operation operation)
+    public async ValueTask<Pop3Response> ExecuteAsync(Pop3Command command, Pop3Operation operation)
     {
-        await SendAsync([command], 0, 1, operation).ConfigureAwait(false);
+        await SendAsync(command, operation).ConfigureAwait(false);
         return await ReadResponseAsync(operation).ConfigureAwait(false);
     }
 
     /// <summary>Sends a command and throws <see cref="Pop3CommandException"/> on -ERR (connection stays usable).</summary>
-    public async ValueTask<Pop3Response> ExecuteOkAsync(Pop3Command command, Operation operation)
+    public async ValueTask<Pop3Response> ExecuteOkAsync(Pop3Command command, Pop3Operation operation)
     {
         var response = await ExecuteAsync(command, operation).ConfigureAwait(false);
         return response.Kind switch
@@ -96,86 +109,8 @@ internal sealed partial class Pop3Connection : IDisposable
         };
     }
 
-    /// <summary>
-    /// Runs many commands in a windowed pipeline (RFC 2449 §6.6): at most <see cref="Pop3ClientOptions.PipelineWindow"/>
-    /// commands and <see cref="Pop3ClientOptions.PipelineMaxBytes"/> octets are outstanding, the window is topped up
-    /// as replies arrive, and every write holds whole commands. With <paramref name="pipelined"/> false it is one
-    /// command per round trip. <paramref name="onReply"/> sees each status in order and may read the data block of a
-    /// multi-line +OK; whatever it leaves unread is drained.
-    /// </summary>
-    public async ValueTask PipelineAsync(
-        IReadOnlyList<Pop3Command> commands,
-        bool pipelined,
-        Func<int, Pop3Response, ValueTask> onReply,
-        Operation operation)
-    {
-        var window = pipelined ? Math.Max(1, _options.PipelineWindow) : 1;
-        var sent = 0;
-        var received = 0;
-        var outstandingBytes = 0;
-        while (received < commands.Count)
-        {
-            var outstanding = sent - received;
-            if (sent < commands.Count && (outstanding == 0 || outstanding <= window / 2))
-            {
-                var bytes = 0;
-                var end = sent;
-                while (end < commands.Count && end - received < window)
-                {
-                    // Commands still unanswered occupy the server's input buffer too, so they count against the limit.
-                    var size = commands[end].ByteCount;
-                    if (end > received && outstandingBytes + bytes + size > _options.PipelineMaxBytes)
-                    {
-                        break;
-                    }
-
-                    bytes += size;
-                    end++;
-                }
-
-                if (end > sent)
-                {
-                    await SendAsync(commands, sent, end - sent, operation).ConfigureAwait(false);
-                    outstandingBytes += bytes;
-                    sent = end;
-                }
-            }
-
-            var response = await ReadResponseAsync(operation).ConfigureAwait(false);
-            if (response.Kind == Pop3ResponseKind.Continuation)
-            {
-                throw Fail(new Pop3ProtocolException("The server sent a continuation where a status line was expected."), operation);
-            }
-
-            if (response.IsOk && commands[received].MultiLine)
-            {
-                _reader.BeginData();
-            }
-
-            try
-            {
-                await onReply(received, response).ConfigureAwait(false);
-            }
-            catch
-            {
-                // Replies to commands already sent are still on their way; unread, they would be taken for the
-                // replies of later commands. The connection cannot be kept in step, so it is closed.
-                Close();
-                throw;
-            }
-
-            if (_reader.InData)
-            {
-                await DrainAsync(operation).ConfigureAwait(false);
-            }
-
-            outstandingBytes -= commands[received].ByteCount;
-            received++;
-        }
-    }
-
     /// <summary>Reads and parses one status line.</summary>
-    public async ValueTask<Pop3Response> ReadResponseAsync(Operation operation)
+    public async ValueTask<Pop3Response> ReadResponseAsync(Pop3Operation operation)
     {
         var line = await ReadLineAsync(operation).ConfigureAwait(false);
         Pop3Response response;
@@ -188,18 +123,25 @@ internal sealed partial class Pop3Connection : IDisposable
             throw Fail(ex, operation);
         }
 
-        LogReply(response, operation.Secret);
+        _log.Reply(response, operation.Secret);
+        _clock.Answered(response);
         return response;
     }
 
-    /// <summary>Reads one line of a multi-line text reply; null at the terminating "." (RFC 1939 §3).</summary>
-    public async ValueTask<ReadOnlyMemory<byte>?> ReadDataLineAsync(Operation operation)
+    /// <summary>
+    /// Reads one line of a multi-line text reply (after <see cref="BeginData"/>); null at the terminating "."
+    /// (RFC 1939 §3), which also ends the data block.
+    /// </summary>
+    public async ValueTask<ReadOnlyMemory<byte>?> ReadDataLineAsync(Pop3Operation operation)
     {
         var line = await ReadLineAsync(operation).ConfigureAwait(false);
+        CheckDataLimit(operation);
         if (line.Length > 0 && line.Span[0] == (byte)'.')
         {
             if (line.Length == 1)
             {
+                _reader.EndData();
+                _clock.DataEnded();
                 return null;
             }
 
@@ -209,55 +151,70 @@ internal sealed partial class Pop3Connection : IDisposable
         return line;
     }
 
-    public async ValueTask<int> ReadDataAsync(Memory<byte> destination, Operation operation)
+    public async ValueTask<int> ReadDataAsync(Memory<byte> destination, Pop3Operation operation)
     {
+        int read;
         try
         {
             operation.ArmIoTimer();
-            return await _reader.ReadDataAsync(destination, operation.Token).ConfigureAwait(false);
+            read = await _reader.ReadDataAsync(destination[.._data.Cap(destination.Length, _reader.Consumed)], operation.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsTransportFailure(ex))
         {
             throw Fail(ex, operation);
         }
+
+        return AfterDataRead(read, operation);
     }
 
-    public int ReadData(Span<byte> destination)
+    public int ReadData(Span<byte> destination, Pop3Operation operation)
     {
+        int read;
         try
         {
-            return _reader.ReadData(destination);
+            operation.ArmIoTimer();
+            read = _reader.ReadData(destination[.._data.Cap(destination.Length, _reader.Consumed)]);
         }
         catch (Exception ex) when (IsTransportFailure(ex))
         {
-            throw Fail(ex, null);
+            throw Fail(ex, operation);
         }
+
+        return AfterDataRead(read, operation);
     }
 
     public bool InData => _reader.InData;
 
-    public void BeginData() => _reader.BeginData();
-
-    /// <summary>Closes a data block that was read line by line up to its "." line.</summary>
-    public void EndData() => _reader.EndData();
-
-    public async ValueTask DrainAsync(Operation operation)
+    /// <summary>Starts reading the data block of a multi-line +OK, bounded by <paramref name="limit"/>.</summary>
+    public void BeginData(Pop3DataLimit limit)
     {
+        _reader.BeginData();
+        _data.Begin(_reader.Consumed, limit);
+    }
+
+    /// <summary>Tightens the current data block's limit once the reply's handler knows more (STAT's count for LIST).</summary>
+    public void NarrowDataLimit(Pop3DataLimit limit) => _data.Narrow(limit);
+
+    /// <summary>Reads and discards the rest of the current data block (within its limit), keeping replies in step.</summary>
+    public async ValueTask DrainAsync(Pop3Operation operation)
+    {
+        var scratch = ArrayPool<byte>.Shared.Rent(16 * 1024);
         try
         {
-            operation.ArmIoTimer();
-            await _reader.DrainDataAsync(operation.Token).ConfigureAwait(false);
+            while (await ReadDataAsync(scratch, operation).ConfigureAwait(false) > 0)
+            {
+            }
         }
-        catch (Exception ex) when (IsTransportFailure(ex))
+        finally
         {
-            throw Fail(ex, operation);
+            ArrayPool<byte>.Shared.Return(scratch);
         }
     }
 
     /// <summary>Registers the body stream handed to the caller; the next command drains what it left unread.</summary>
     public void SetOpenBody(Pop3BodyStream body) => _openBody = body;
 
-    public async ValueTask SettleOpenBodyAsync(Operation operation)
+    public async ValueTask SettleOpenBodyAsync(Pop3Operation operation)
     {
         if (_openBody is { } body)
         {
@@ -270,7 +227,7 @@ internal sealed partial class Pop3Connection : IDisposable
         }
     }
 
-    /// <summary>Closes the transport without any protocol I/O (house rule: disposal never talks).</summary>
+    /// <summary>Closes the transport without any protocol I/O: disposal never talks.</summary>
     public void Close()
     {
         if (State == Pop3SessionState.Closed)
@@ -279,6 +236,7 @@ internal sealed partial class Pop3Connection : IDisposable
         }
 
         State = Pop3SessionState.Closed;
+        _clock.Clear();
         _openBody?.Detach();
         _openBody = null;
         try
@@ -296,7 +254,7 @@ internal sealed partial class Pop3Connection : IDisposable
     public void Dispose() => Close();
 
     /// <summary>Closes the connection and turns <paramref name="error"/> into what the caller should see.</summary>
-    public Exception Fail(Exception error, Operation? operation)
+    public Exception Fail(Exception error, Pop3Operation? operation)
     {
         Close();
         if (error is OperationCanceledException && operation is not null)
@@ -321,7 +279,7 @@ internal sealed partial class Pop3Connection : IDisposable
         ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException
             or Pop3ProtocolException or AuthenticationException;
 
-    private async ValueTask<ReadOnlyMemory<byte>> ReadLineAsync(Operation operation)
+    private async ValueTask<ReadOnlyMemory<byte>> ReadLineAsync(Pop3Operation operation)
     {
         try
         {
@@ -334,26 +292,47 @@ internal sealed partial class Pop3Connection : IDisposable
         }
     }
 
-    private async ValueTask SendAsync(IReadOnlyList<Pop3Command> commands, int first, int count, Operation operation)
+    private ValueTask SendAsync(Pop3Command command, Pop3Operation operation)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(command.ByteCount);
+        var written = Stage(command, buffer);
+        return WriteAsync(buffer, written, operation);
+    }
+
+    /// <summary>Writes commands <paramref name="first"/> to <paramref name="first"/> + <paramref name="count"/> - 1 of the queue in one write.</summary>
+    public ValueTask SendAsync(Pop3CommandQueue queue, int first, int count, Pop3Operation operation)
     {
         var size = 0;
         for (var i = first; i < first + count; i++)
         {
-            size += commands[i].ByteCount;
+            size += queue[i].Command.ByteCount;
         }
 
         var buffer = ArrayPool<byte>.Shared.Rent(size);
+        var written = 0;
+        for (var i = first; i < first + count; i++)
+        {
+            written += Stage(queue[i].Command, buffer.AsSpan(written));
+        }
+
+        return WriteAsync(buffer, written, operation);
+    }
+
+    /// <summary>Puts one command into the write buffer, logs it and starts its clock.</summary>
+    private int Stage(Pop3Command command, Span<byte> destination)
+    {
+        _log.Command(command);
+        _clock.Sent(command);
+        return command.WriteTo(destination);
+    }
+
+    /// <summary>One write per command or per pipeline batch, so a command is never split (RFC 2449 §6.6).</summary>
+    private async ValueTask WriteAsync(byte[] rented, int length, Pop3Operation operation)
+    {
         try
         {
-            var written = 0;
-            for (var i = first; i < first + count; i++)
-            {
-                written += commands[i].WriteTo(buffer.AsSpan(written));
-                LogCommand(commands[i]);
-            }
-
             operation.ArmIoTimer();
-            await _stream.WriteAsync(buffer.AsMemory(0, written), operation.Token).ConfigureAwait(false);
+            await _stream.WriteAsync(rented.AsMemory(0, length), operation.Token).ConfigureAwait(false);
             await _stream.FlushAsync(operation.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsTransportFailure(ex))
@@ -362,106 +341,26 @@ internal sealed partial class Pop3Connection : IDisposable
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            ArrayPool<byte>.Shared.Return(rented);
         }
     }
 
-    public void LogReply(Pop3Response response, string? secret)
+    private int AfterDataRead(int read, Pop3Operation operation)
     {
-        if (response.Kind == Pop3ResponseKind.Continuation)
+        CheckDataLimit(operation);
+        if (!_reader.InData)
         {
-            // SASL challenges can carry account details; only their presence is logged.
-            LogChallenge();
+            _clock.DataEnded(); // The terminator may have come with the last bytes of data, not on a read of its own.
         }
-        else
-        {
-            // A server may echo the password it was sent (e.g. "-ERR bad password hunter2"): never log it.
-            var text = secret is not null && response.Text.Contains(secret, StringComparison.Ordinal)
-                ? response.Text.Replace(secret, "********", StringComparison.Ordinal)
-                : response.Text;
-            LogServer(response.Kind == Pop3ResponseKind.Ok ? "+OK" : "-ERR", response.Code, text);
-        }
+
+        return read;
     }
 
-    [LoggerMessage(EventId = 1, Level = LogLevel.Debug, Message = "C: {Command}")]
-    private partial void LogCommand(Pop3Command command);
-
-    [LoggerMessage(EventId = 2, Level = LogLevel.Debug, Message = "S: {Indicator} [{Code}] {Text}")]
-    private partial void LogServer(string indicator, Pop3ResponseCode code, string text);
-
-    [LoggerMessage(EventId = 3, Level = LogLevel.Debug, Message = "S: + (challenge)")]
-    private partial void LogChallenge();
-
-    /// <summary>
-    /// One public operation: the caller's token, the whole-operation deadline and the per-I/O timer, all folded
-    /// into one token so every read and write observes the earliest of them.
-    /// </summary>
-    internal sealed class Operation : IDisposable
+    private void CheckDataLimit(Pop3Operation operation)
     {
-        private readonly Pop3Connection _connection;
-        private readonly CancellationTokenSource _timer;
-        private readonly CancellationTokenRegistration _registration;
-        private readonly TimeProvider _time;
-        private readonly long _started;
-        private bool _ioTimedOut;
-
-        public Operation(Pop3Connection connection, CancellationToken callerToken)
+        if (_data.Exceeded(_reader.Consumed) is { } exceeded)
         {
-            _connection = connection;
-            _time = connection._options.TimeProvider;
-            CallerToken = callerToken;
-            _timer = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _time);
-            _registration = callerToken.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), _timer);
-            _started = _time.GetTimestamp();
-            Token = _timer.Token;
-        }
-
-        public CancellationToken Token { get; }
-
-        public CancellationToken CallerToken { get; }
-
-        /// <summary>The password or token this operation sends, if any; server replies echoing it are logged redacted.</summary>
-        public string? Secret { get; set; }
-
-        public string TimedOutMessage => _ioTimedOut
-            ? "The POP3 server did not respond in time; the connection was closed."
-            : "The POP3 operation took longer than allowed; the connection was closed.";
-
-        /// <summary>Restarts the I/O timer, capped by what remains of the operation's own limit.</summary>
-        public void ArmIoTimer()
-        {
-            var io = _connection._options.IoTimeout;
-            var op = _connection._options.OperationTimeout;
-            if (op == Timeout.InfiniteTimeSpan && io == Timeout.InfiniteTimeSpan)
-            {
-                return;
-            }
-
-            var remaining = op == Timeout.InfiniteTimeSpan ? TimeSpan.MaxValue : op - _time.GetElapsedTime(_started);
-            if (remaining <= TimeSpan.Zero)
-            {
-                _ioTimedOut = false;
-                _timer.Cancel();
-                return;
-            }
-
-            _ioTimedOut = io != Timeout.InfiniteTimeSpan && io <= remaining;
-            _timer.CancelAfter(_ioTimedOut ? io : remaining);
-        }
-
-        public void Dispose()
-        {
-            _registration.Dispose();
-            _timer.Dispose();
-            Volatile.Write(ref _connection._busy, 0);
+            throw Fail(exceeded, operation);
         }
     }
-}
-
-/// <summary>RFC 1939 §3 session states, plus Closed once the transport is gone.</summary>
-public enum Pop3SessionState
-{
-    Authorization,
-    Transaction,
-    Closed,
 }

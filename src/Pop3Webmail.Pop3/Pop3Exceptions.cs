@@ -75,6 +75,51 @@ public sealed class Pop3TimeoutException : Pop3ProtocolException
     }
 }
 
+/// <summary>Which bound a server's reply went past (see <see cref="Pop3LimitExceededException"/>).</summary>
+public enum Pop3Limit
+{
+    /// <summary>A CAPA or LANG reply with more lines than any real server sends.</summary>
+    ReplyLines,
+
+    /// <summary>A LIST or UIDL reply with more lines than the mailbox has messages (STAT).</summary>
+    ListingLines,
+
+    /// <summary>A CAPA, LANG, LIST or UIDL reply with more bytes than its lines can take.</summary>
+    ReplyBytes,
+
+    /// <summary>STAT counted more messages than <see cref="Pop3ClientOptions.MaxMessageCount"/>.</summary>
+    MessageCount,
+
+    /// <summary>A header block longer than <see cref="Pop3ClientOptions.MaxHeaderBytes"/>.</summary>
+    HeaderBytes,
+
+    /// <summary>A message longer than <see cref="Pop3ClientOptions.MaxMessageSize"/> or its LIST size allows.</summary>
+    MessageSize,
+}
+
+/// <summary>
+/// A reply exceeded one of the client's bounds (a hostile or broken server). The read stopped at once, the
+/// connection has been closed, and nothing was drained. <see cref="MessageNumber"/> names the message when the
+/// bound was per message, so a caller can leave that message out on a new connection.
+/// </summary>
+public sealed class Pop3LimitExceededException : Pop3ProtocolException
+{
+    public Pop3LimitExceededException(Pop3Limit limit, long maximum, int? messageNumber, string message)
+        : base(message)
+    {
+        Limit = limit;
+        Maximum = maximum;
+        MessageNumber = messageNumber;
+    }
+
+    public Pop3Limit Limit { get; }
+
+    /// <summary>The bound that was exceeded (lines, bytes or messages, as <see cref="Limit"/> says).</summary>
+    public long Maximum { get; }
+
+    public int? MessageNumber { get; }
+}
+
 /// <summary>
 /// The secure channel could not be established as required: TLS handshake or certificate validation failed,
 /// or STLS was required but not offered (RFC 2595 §4). The connection has been closed.

@@ -43,6 +43,12 @@ internal sealed class Pop3LineReader : IDisposable
     /// <summary>Number of bytes received but not yet consumed (pipelined replies waiting their turn).</summary>
     public int Buffered => _end - _start;
 
+    /// <summary>Every byte this reader has taken from the stream.</summary>
+    public long Received { get; private set; }
+
+    /// <summary>Every byte consumed as lines or data so far: the difference of two readings is what a reply used.</summary>
+    public long Consumed => Received - Buffered;
+
     /// <summary>
     /// Reads one line without its terminator. CRLF and bare LF both end a line (servers with bare LF exist).
     /// The returned memory is valid until the next call on this reader.
@@ -143,22 +149,6 @@ internal sealed class Pop3LineReader : IDisposable
         }
     }
 
-    /// <summary>Reads and discards the rest of the current data block, keeping the reply stream in sync.</summary>
-    public async ValueTask DrainDataAsync(CancellationToken cancellationToken)
-    {
-        var scratch = ArrayPool<byte>.Shared.Rent(16 * 1024);
-        try
-        {
-            while (await ReadDataAsync(scratch, cancellationToken).ConfigureAwait(false) > 0)
-            {
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(scratch);
-        }
-    }
-
     public void Dispose()
     {
         var buffer = Interlocked.Exchange(ref _buffer, []);
@@ -250,7 +240,7 @@ internal sealed class Pop3LineReader : IDisposable
     {
         PrepareFill(needed);
         var read = await _stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
-        _end += read;
+        Advance(read);
         return read;
     }
 
@@ -258,8 +248,15 @@ internal sealed class Pop3LineReader : IDisposable
     {
         PrepareFill(0);
         var read = _stream.Read(_buffer.AsSpan(_end));
-        _end += read;
+        Advance(read);
         return read;
+    }
+
+    private void Advance(int read)
+    {
+        _end += read;
+        Received += read;
+        Pop3Telemetry.RecordReceived(read);
     }
 
     /// <summary>Makes room at the end of the buffer: compacts, and grows only when a status line needs it.</summary>

@@ -1,5 +1,13 @@
 namespace Pop3Webmail.Pop3;
 
+/// <summary>RFC 1939 §3 session states, plus Closed once the transport is gone.</summary>
+public enum Pop3SessionState
+{
+    Authorization,
+    Transaction,
+    Closed,
+}
+
 /// <summary>STAT reply (RFC 1939 §5). A negative size from a broken server is reported as 0.</summary>
 public readonly record struct Pop3Statistics(int MessageCount, long MailboxSize);
 
@@ -8,6 +16,16 @@ public readonly record struct Pop3MessageSize(int MessageNumber, long Size);
 
 /// <summary>One UIDL entry (RFC 1939 §7).</summary>
 public readonly record struct Pop3MessageUid(int MessageNumber, string Uid);
+
+/// <summary>
+/// A mailbox as <see cref="Pop3Client.ListMailboxAsync"/> opens it: STAT, every LIST size, the UIDLs (null when the
+/// server has no UIDL) and the summaries of the newest messages asked for, newest first.
+/// </summary>
+public sealed record Pop3MailboxListing(
+    Pop3Statistics Statistics,
+    IReadOnlyList<Pop3MessageSize> Sizes,
+    IReadOnlyList<Pop3MessageUid>? Uids,
+    IReadOnlyList<Pop3MessageSummary> NewestSummaries);
 
 /// <summary>Progress of a bulk operation: messages done of the total requested.</summary>
 public readonly record struct Pop3Progress(int Completed, int Total);

@@ -34,6 +34,7 @@ public sealed class DemoPop3ServerTests
 
         var before = client.Capabilities;
         await client.AuthenticateAsync(DemoPop3Server.DemoUserName, DemoPop3Server.DemoPassword, Ct);
+        await client.ListMailboxAsync(cancellationToken: Ct); // PIPELINING before login: the CAPA re-read rides in this flight.
         var after = client.Capabilities;
 
         Assert.True(before.Top && before.Uidl && before.User && before.Pipelining && before.ResponseCodes && before.AuthResponseCodes);
@@ -344,7 +345,8 @@ public sealed class DemoPop3ServerTests
         Assert.False(session.IsOpen);
         Assert.Equal(0, server.OpenSessionCount);
         Assert.Equal(1, server.TotalSessionCount);
-        Assert.Equal(["CAPA", "AUTH PLAIN ********", "CAPA", "NOOP", "QUIT"], session.Commands);
+        // The server announced PIPELINING before login, so the client leaves the CAPA re-read for its first listing.
+        Assert.Equal(["CAPA", "AUTH PLAIN ********", "NOOP", "QUIT"], session.Commands);
         lock (commands)
         {
             Assert.Equal(session.Commands, commands);

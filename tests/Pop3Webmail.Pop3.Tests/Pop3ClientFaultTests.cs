@@ -99,7 +99,7 @@ public sealed class Pop3ClientFaultTests
     public async Task AListingLineLongerThanMaxLineLengthIsAProtocolError(string command, string start)
     {
         var options = new Pop3ClientOptions { Security = Pop3Security.None, AllowPlaintextAuthentication = true, MaxLineLength = 512 };
-        var script = Pop3Script.LoggedIn().Client(command).Server(start + new string('9', 600) + "\r\n.\r\n");
+        var script = Pop3Script.LoggedIn().Stat(1, 100).Client(command).Server(start + new string('9', 600) + "\r\n.\r\n");
         await using var session = await ScriptedSession.StartLoggedInAsync(script, ReplyShape.RandomCrlf, options);
 
         await Assert.ThrowsAsync<Pop3ProtocolException>(() => command == "LIST\r\n" ? session.Client.ListAsync(Ct) : session.Client.UidlAsync(Ct));

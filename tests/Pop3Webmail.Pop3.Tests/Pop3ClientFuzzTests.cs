@@ -187,9 +187,9 @@ public sealed class Pop3ClientFuzzTests
                 + "+ PDE4OTYuNjk3MTcwOTUyQHBvc3RvZmZpY2UucmVzdG9uLm1jaS5uZXQ+\r\n+OK\r\n"
                 + "+OK\r\nTOP\r\nUIDL\r\nPIPELINING\r\nUTF8 USER\r\n.\r\n" + transaction + tops + retr + quit,
 
-            // A pre-CAPA server: USER/PASS, then a TOP probe before the summaries.
+            // A pre-CAPA server: USER/PASS; the first TOP of the summaries is the probe.
             greeting + "-ERR unknown command\r\n" + "+OK\r\n+OK\r\n" + "-ERR unknown command\r\n"
-                + transaction + "+OK\r\n" + headers1 + ".\r\n" + tops + retr + quit,
+                + transaction + tops + retr + quit,
         ];
         return [.. transcripts.Select(static t => Encoding.UTF8.GetBytes(t))];
     }

@@ -132,6 +132,7 @@ public sealed class Pop3ClientPipeliningTests
     public async Task SummariesArePipelinedTopRequests(ReplyShape shape)
     {
         var script = Pop3Script.LoggedIn(PipeliningCapa)
+            .Stat(10, 5500)
             .Client("LIST\r\n").Server("+OK\r\n" + string.Concat(Enumerable.Range(1, 10).Select(static n => $"{n} {n * 100}\r\n")) + ".\r\n")
             .Client("UIDL\r\n").Server("+OK\r\n" + string.Concat(Enumerable.Range(1, 10).Select(static n => $"{n} uid-{n}\r\n")) + ".\r\n");
         for (var n = 1; n <= 10; n++)

@@ -58,11 +58,14 @@ public sealed class Pop3ClientTransactionTests
     [MemberData(nameof(ReplyShapes.All), MemberType = typeof(ReplyShapes))]
     public async Task ListReturnsEveryScanListing(ReplyShape shape)
     {
-        // RFC 1939 §5: "n size", further text after the size is allowed.
+        // RFC 1939 §5: "n size", further text after the size is allowed; a deleted message keeps its number unlisted.
         var script = Pop3Script.LoggedIn()
+            .Client("DELE 2\r\n").Server("+OK message 2 deleted\r\n")
+            .Stat(2, 320)
             .Client("LIST\r\n").Server("+OK 2 messages (320 octets)\r\n1 120\r\n3 200 extra info\r\n.\r\n");
         await using var session = await ScriptedSession.StartLoggedInAsync(script, shape);
 
+        await session.Client.DeleteAsync(2, Ct);
         var list = await session.Client.ListAsync(Ct);
 
         Assert.Equal([new Pop3MessageSize(1, 120), new Pop3MessageSize(3, 200)], list);
@@ -73,7 +76,7 @@ public sealed class Pop3ClientTransactionTests
     [MemberData(nameof(ReplyShapes.All), MemberType = typeof(ReplyShapes))]
     public async Task ListOfAnEmptyMailboxIsEmpty(ReplyShape shape)
     {
-        var script = Pop3Script.LoggedIn().Client("LIST\r\n").Server("+OK 0 messages\r\n.\r\n");
+        var script = Pop3Script.LoggedIn().Stat(0).Client("LIST\r\n").Server("+OK 0 messages\r\n.\r\n");
         await using var session = await ScriptedSession.StartLoggedInAsync(script, shape);
 
         Assert.Empty(await session.Client.ListAsync(Ct));
@@ -128,7 +131,7 @@ public sealed class Pop3ClientTransactionTests
     [MemberData(nameof(ReplyShapes.All), MemberType = typeof(ReplyShapes))]
     public async Task MalformedListLineIsAProtocolError(ReplyShape shape)
     {
-        var script = Pop3Script.LoggedIn().Client("LIST\r\n").Server("+OK\r\n1 120\r\nnot a listing\r\n.\r\n");
+        var script = Pop3Script.LoggedIn().Stat(2, 240).Client("LIST\r\n").Server("+OK\r\n1 120\r\nnot a listing\r\n.\r\n");
         await using var session = await ScriptedSession.StartLoggedInAsync(script, shape);
 
         await Assert.ThrowsAsync<Pop3ProtocolException>(() => session.Client.ListAsync(Ct));
@@ -143,6 +146,7 @@ public sealed class Pop3ClientTransactionTests
         // RFC 1939 §5: a message marked deleted keeps its number but is no longer listed.
         var script = Pop3Script.LoggedIn()
             .Client("DELE 2\r\n").Server("+OK message 2 deleted\r\n")
+            .Stat(2, 300)
             .Client("UIDL\r\n").Server("+OK\r\n1 whqtswO00WBw418f9t5JxYwZ\r\n3 QhdPYR:00WBw1Ph7x7\r\n.\r\n");
         await using var session = await ScriptedSession.StartLoggedInAsync(script, shape);
 
@@ -165,7 +169,7 @@ public sealed class Pop3ClientTransactionTests
         reply.AddRange("\r\n3 same\r\n4 same\r\n5 caf"u8.ToArray());
         reply.Add(0xE9);
         reply.AddRange("\r\n6   padded  \r\n.\r\n"u8.ToArray());
-        var script = Pop3Script.LoggedIn().Client("UIDL\r\n").Server([.. reply]);
+        var script = Pop3Script.LoggedIn().Stat(6, 6000).Client("UIDL\r\n").Server([.. reply]);
         await using var session = await ScriptedSession.StartLoggedInAsync(script, shape);
 
         var uids = await session.Client.UidlAsync(Ct);

@@ -175,12 +175,15 @@ public sealed class Pop3SummaryParserTests
     public async Task MessagesMissingFromListAreLeftOutAndProgressIsReported(ReplyShape shape)
     {
         var script = Pop3Script.LoggedIn()
+            .Client("DELE 2\r\n").Server("+OK\r\n")
+            .Stat(2, 400)
             .Client("LIST\r\n").Server("+OK\r\n1 100\r\n3 300\r\n.\r\n")
             .Client("UIDL\r\n").Server("+OK\r\n1 a\r\n3 c\r\n.\r\n")
             .Client("TOP 1 0\r\n").Server("+OK\r\nSubject: one\r\n\r\n.\r\n")
             .Client("TOP 3 0\r\n").Server("+OK\r\nSubject: three\r\n\r\n.\r\n");
         await using var session = await ScriptedSession.StartLoggedInAsync(script, shape);
         var progress = new SynchronousProgress();
+        await session.Client.DeleteAsync(2, Ct);
 
         var summaries = await session.Client.GetMessageSummariesAsync([1, 2, 3], progress, Ct);
 
@@ -197,6 +200,7 @@ public sealed class Pop3SummaryParserTests
         // RFC 1939 §7: TOP is optional. A pre-CAPA server refuses the probe, so RETR supplies the headers.
         var body = string.Concat(Enumerable.Repeat("body line that is skipped\r\n", 100));
         var script = Pop3Script.LoggedIn("-ERR unknown command\r\n")
+            .Stat(2, 300)
             .Client("LIST\r\n").Server("+OK\r\n1 100\r\n2 200\r\n.\r\n")
             .Client("UIDL\r\n").Server("-ERR unknown command\r\n")
             .Client("TOP 1 0\r\n").Server("-ERR unknown command\r\n")
@@ -216,6 +220,7 @@ public sealed class Pop3SummaryParserTests
     private static async Task<Pop3MessageSummary> SummaryAsync(byte[] headerFields, ReplyShape shape)
     {
         var script = Pop3Script.LoggedIn()
+            .Stat(1, 1234)
             .Client("LIST\r\n").Server("+OK\r\n1 1234\r\n.\r\n")
             .Client("UIDL\r\n").Server("+OK\r\n1 uid-1\r\n.\r\n")
             .Client("TOP 1 0\r\n").Server([.. "+OK\r\n"u8, .. headerFields, .. "\r\n.\r\n"u8]);

@@ -1,14 +1,14 @@
-using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Options;
+using Pop3Webmail.Pop3;
 using Pop3Webmail.Web.Configuration;
 
 namespace Pop3Webmail.Web.Security;
 
 /// <summary>
-/// Opens the TCP connection to a server a user typed (the login form's "other server"). The address is resolved
-/// once and checked against <see cref="ServerAddressPolicy"/>, and that address, never the name again, is dialled
-/// (no DNS rebinding). Every failure looks the same to the user: one exception type and message, reported no sooner
+/// Connects to a server a user typed (the login form's "other server"). The address is resolved once and checked
+/// against <see cref="ServerAddressPolicy"/>, and that address, never the name again, is dialled (no DNS rebinding)
+/// through the POP3 client's own connect path. Every failure looks the same to the user: one exception type and message, reported no sooner
 /// than <see cref="FailureFloor"/> after the attempt began, so neither the answer nor its timing tells "refused by
 /// policy" (the name exists inside this network) from "no such host" or "connection refused".
 /// </summary>
@@ -16,8 +16,6 @@ public sealed class CustomServerDialer
 {
     /// <summary>Longer than a policy refusal, a DNS miss or a refused connection usually take.</summary>
     public static readonly TimeSpan DefaultFailureFloor = TimeSpan.FromSeconds(3);
-
-    public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(20);
 
     private readonly bool _allowPrivateNetworks;
     private readonly TimeProvider _timeProvider;
@@ -39,20 +37,22 @@ public sealed class CustomServerDialer
     public TimeSpan FailureFloor { get; }
 
     /// <summary>
-    /// A connected stream to <paramref name="host"/>:<paramref name="port"/>, or <see cref="CustomServerUnreachableException"/>.
-    /// Cancellation by the caller is passed on as such, at once.
+    /// Connects <paramref name="client"/> to <paramref name="host"/>:<paramref name="port"/> by the checked address (the
+    /// client's own connect path, with <paramref name="host"/> for TLS), or throws <see cref="CustomServerUnreachableException"/>
+    /// when the address is refused, does not resolve or does not accept the connection. Cancellation by the caller is
+    /// passed on as such, at once.
     /// </summary>
-    public async Task<Stream> ConnectAsync(string host, int port, CancellationToken cancellationToken = default)
+    public async Task ConnectAsync(Pop3Client client, string host, int port, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(client);
         ArgumentException.ThrowIfNullOrWhiteSpace(host);
         var started = _timeProvider.GetTimestamp();
         try
         {
             var address = await ServerAddressPolicy.ResolveAsync(host, _allowPrivateNetworks, cancellationToken);
-            return await DialAsync(address, port, cancellationToken);
+            await client.ConnectAsync(address, port, host, cancellationToken);
         }
-        catch (Exception ex) when (ex is SocketException or UnauthorizedAccessException or IOException
-            || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (Exception ex) when (IsUnreachable(ex, cancellationToken))
         {
             var remaining = FailureFloor - _timeProvider.GetElapsedTime(started);
             if (remaining > TimeSpan.Zero)
@@ -60,24 +60,13 @@ public sealed class CustomServerDialer
                 await Task.Delay(remaining, _timeProvider, cancellationToken);
             }
 
-            throw new CustomServerUnreachableException(ex);
+            throw new CustomServerUnreachableException(ex is Pop3ProtocolException { InnerException: SocketException socket } ? socket : ex);
         }
     }
 
-    private async Task<Stream> DialAsync(IPAddress address, int port, CancellationToken cancellationToken)
-    {
-        var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            using var timeout = new CancellationTokenSource(ConnectTimeout, _timeProvider);
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-            await socket.ConnectAsync(address, port, linked.Token);
-            return new NetworkStream(socket, ownsSocket: true);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-    }
+    /// <summary>Failures before a POP3 server has answered at all: the ones a prober must not tell apart.</summary>
+    private static bool IsUnreachable(Exception exception, CancellationToken cancellationToken) =>
+        exception is SocketException or UnauthorizedAccessException or IOException
+        || exception is Pop3ProtocolException { InnerException: SocketException }
+        || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested);
 }

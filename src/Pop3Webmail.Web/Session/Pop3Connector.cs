@@ -33,9 +33,8 @@ public sealed class Pop3Connector : IPop3Connector
         {
             if (server.IsCustom)
             {
-                // A server the user typed: resolved once, checked against the address policy, dialled by address.
-                var stream = await _customServers.ConnectAsync(server.Host, server.Port, cancellationToken);
-                await client.ConnectAsync(stream, server.Host, cancellationToken);
+                // A server the user typed: resolved once, checked against the address policy, dialled by that address.
+                await _customServers.ConnectAsync(client, server.Host, server.Port, cancellationToken);
             }
             else
             {

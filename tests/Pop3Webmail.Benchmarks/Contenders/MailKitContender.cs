@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using MailKit.Security;
 using MimeKit;
 using MimeKit.Utils;
@@ -29,12 +30,42 @@ internal static class MailKitContender
         }
     }
 
-    public static async Task<int> ListAllSummariesAsync(PopEndpoint endpoint)
+    /// <summary>Sign in, every summary, <paramref name="listed"/> stopped there, then QUIT.</summary>
+    public static async Task<int> ListAllSummariesAsync(PopEndpoint endpoint, Stopwatch? listed = null)
     {
         using var client = await SignInAsync(endpoint);
         var summaries = await ListAllSummariesAsync(client);
+        listed?.Stop();
         await client.DisconnectAsync(quit: true);
         return summaries.Count;
+    }
+
+    /// <summary>
+    /// What an inbox built on MailKit needs for its first page: every size and UID (to key the list), then the
+    /// headers of the <paramref name="pageSize"/> newest messages. The session stays open.
+    /// </summary>
+    public static async Task<MailKitPop3Client> FirstPageAsync(PopEndpoint endpoint, int pageSize)
+    {
+        var client = await SignInAsync(endpoint);
+        try
+        {
+            var sizes = await client.GetMessageSizesAsync();
+            var uids = await client.GetMessageUidsAsync();
+            var newest = Math.Min(pageSize, sizes.Count);
+            var headers = newest == 0 ? [] : await client.GetMessageHeadersAsync(sizes.Count - newest, newest);
+            for (var i = 0; i < headers.Count; i++)
+            {
+                var index = sizes.Count - newest + i;
+                Project(headers[i], index + 1, sizes[index], uids[index]);
+            }
+
+            return client;
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
     }
 
     public static async Task<List<Pop3MessageSummary>> ListAllSummariesAsync(MailKitPop3Client client)

@@ -63,12 +63,14 @@ internal static class CannedReplies
 
     /// <summary>
     /// Everything a server says to a client that signs in with USER/PASS and lists <paramref name="count"/> summaries:
-    /// greeting, CAPA, USER, PASS, CAPA, LIST, UIDL and the TOP replies, alternating the two header blocks.
+    /// greeting, CAPA, USER, PASS, then (PIPELINING was announced, so the re-read CAPA rides in the flight) CAPA, STAT,
+    /// LIST, UIDL and the TOP replies, alternating the two header blocks.
     /// </summary>
     public static byte[] SummarySession(int count)
     {
         const string capa = "+OK\r\nTOP\r\nUIDL\r\nUSER\r\nPIPELINING\r\nRESP-CODES\r\n.\r\n";
         var text = new StringBuilder("+OK ready\r\n" + capa + "+OK\r\n+OK Logged in.\r\n" + capa);
+        text.Append(CultureInfo.InvariantCulture, $"+OK {count} {count * 2048}\r\n");
         text.Append("+OK\r\n");
         for (var n = 1; n <= count; n++)
         {

@@ -81,7 +81,17 @@ public class HotPathBenchmarks
 
     /// <summary>The whole client for 1k summaries: sign-in, LIST, UIDL, pipelined TOP n 0, parse — CPU and allocations only.</summary>
     [Benchmark]
-    public async Task<int> Summaries1kOverCannedTranscript()
+    public Task<int> Summaries1kOverCannedTranscript() => SummariesOverCannedTranscriptAsync(_session);
+
+    /// <summary>The same 1k summaries while a metrics listener (an operator's exporter) takes every measurement.</summary>
+    [Benchmark]
+    public async Task<int> Summaries1kWithMetricsListening()
+    {
+        using var listener = MetricsListener.Start();
+        return await SummariesOverCannedTranscriptAsync(_session);
+    }
+
+    private static async Task<int> SummariesOverCannedTranscriptAsync(byte[] session)
     {
         await using var client = new Pop3Client(new Pop3ClientOptions
         {
@@ -89,7 +99,7 @@ public class HotPathBenchmarks
             AllowPlaintextAuthentication = true,
             AllowedMechanisms = [Pop3AuthenticationMechanism.User],
         });
-        await client.ConnectAsync(new CannedServerStream(_session), "localhost");
+        await client.ConnectAsync(new CannedServerStream(session), "localhost");
         await client.AuthenticateAsync("user", "password");
         var sizes = await client.ListAsync();
         var summaries = await client.GetMessageSummariesAsync(1, sizes.Count);

@@ -56,6 +56,7 @@ internal sealed class ResultReport
         "bytes" when Math.Abs(value) >= 1024 * 1024 => string.Create(CultureInfo.InvariantCulture, $"{value / (1024 * 1024):0.00} MiB"),
         "bytes" when Math.Abs(value) >= 1024 => string.Create(CultureInfo.InvariantCulture, $"{value / 1024:0.0} KiB"),
         "bytes" => string.Create(CultureInfo.InvariantCulture, $"{value:0} B"),
+        "bytes/s" => string.Create(CultureInfo.InvariantCulture, $"{value * 8 / 1e6:0.0} Mbit/s"),
         _ when value < 1 => string.Create(CultureInfo.InvariantCulture, $"{value * 1000:0.0} ms"),
         _ => string.Create(CultureInfo.InvariantCulture, $"{value:0.000} s"),
     };

@@ -23,6 +23,14 @@ internal sealed class Samples
 
     public void Add(double value) => _values.Add(value);
 
+    /// <summary>One value (a configured or computed figure a measurement is compared with).</summary>
+    public static Samples Of(double value)
+    {
+        var samples = new Samples();
+        samples.Add(value);
+        return samples;
+    }
+
     /// <summary>
     /// The median of this[i] / other[i] over rounds: each pair was measured back to back, so a load that drifts over
     /// the run (other work on a shared machine) cancels out of every ratio. Null when the rounds do not pair up.

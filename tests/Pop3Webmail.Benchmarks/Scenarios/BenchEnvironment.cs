@@ -29,9 +29,9 @@ internal sealed class BenchEnvironment : IAsyncDisposable
     public static async Task<BenchEnvironment> StartAsync(BenchmarkPlan plan)
     {
         var clock = Stopwatch.StartNew();
-        var largest = plan.ListingSizes.Append(plan.SessionMailboxSize).Append(plan.ConcurrentMailboxSize).Max();
+        var largest = plan.ListingSizes.Append(plan.SessionMailboxSize).Append(plan.ConcurrentMailboxSize).Append(plan.ShapedListingSize).Max();
         var messages = new MailboxBuilder().AddMany(largest, FirstDate, TimeSpan.FromMinutes(7), Mixed).Messages;
-        var users = plan.ListingSizes.Append(plan.SessionMailboxSize).Distinct()
+        var users = plan.ListingSizes.Append(plan.SessionMailboxSize).Append(plan.ShapedListingSize).Distinct()
             .Select(size => new DovecotUser(MailboxUser(size), Password, new MailboxBuilder().AddRange(messages.Take(size))))
             .Append(new DovecotUser(LargeMessageUser, Password, new MailboxBuilder().Add(MessageFactory.Large(plan.LargeMessageBytes, FirstDate))))
             .ToList();

@@ -5,7 +5,7 @@ internal sealed record BenchmarkPlan
 {
     public required bool Quick { get; init; }
 
-    /// <summary>Mailbox sizes listed in scenarios 1 and 6.</summary>
+    /// <summary>Mailbox sizes listed in scenarios 1 and 6 (on the loopback).</summary>
     public required int[] ListingSizes { get; init; }
 
     /// <summary>Timed repetitions per measurement (after one untimed warm-up round).</summary>
@@ -22,6 +22,12 @@ internal sealed record BenchmarkPlan
 
     public required int ConcurrentMailboxSize { get; init; }
 
+    /// <summary>Mailbox listed whole over the shaped link (scenario 7), a first visit.</summary>
+    public required int ShapedListingSize { get; init; }
+
+    /// <summary>Bulk transfers that calibrate the shaped link's bandwidth.</summary>
+    public required int CalibrationTransfers { get; init; }
+
     public static BenchmarkPlan Full { get; } = new()
     {
         Quick = false,
@@ -31,6 +37,8 @@ internal sealed record BenchmarkPlan
         SessionMailboxSize = 10_000,
         ConcurrentSessions = 200,
         ConcurrentMailboxSize = 1_000,
+        ShapedListingSize = 10_000,
+        CalibrationTransfers = 3,
     };
 
     public static BenchmarkPlan QuickSmoke { get; } = new()
@@ -42,6 +50,8 @@ internal sealed record BenchmarkPlan
         SessionMailboxSize = 1_000,
         ConcurrentSessions = 20,
         ConcurrentMailboxSize = 100,
+        ShapedListingSize = 1_000,
+        CalibrationTransfers = 1,
     };
 
     /// <summary>"1k", "10k", "200": how a mailbox size appears in measurement names.</summary>

@@ -1,4 +1,5 @@
 using Pop3Webmail.Benchmarks.Reporting;
+using Pop3Webmail.Testing;
 
 namespace Pop3Webmail.Benchmarks.Scenarios;
 
@@ -35,10 +36,5 @@ internal static class Contest
     }
 
     /// <summary>Full blocking GC so garbage from the previous run is not collected on this run's clock.</summary>
-    public static void Settle()
-    {
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
-        GC.WaitForPendingFinalizers();
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
-    }
+    public static void Settle() => ManagedMemorySampler.Settle();
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using Pop3Webmail.Benchmarks.Contenders;
 using Pop3Webmail.Benchmarks.Reporting;
+using Pop3Webmail.Testing;
 
 namespace Pop3Webmail.Benchmarks.Scenarios;
 

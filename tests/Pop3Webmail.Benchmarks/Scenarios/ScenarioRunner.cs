@@ -32,6 +32,9 @@ internal static class ScenarioRunner
             {
                 await ListingScenario.RunAsync(environment, plan, report, size, tls: true);
             }
+
+            await FirstPageScenario.RunAsync(environment, plan, report);
+            await ShapedLinkScenario.RunAsync(environment, plan, report);
         }
 
         var json = Path.Combine(Program.RepositoryRoot(), "artifacts", "bench", "results.json");

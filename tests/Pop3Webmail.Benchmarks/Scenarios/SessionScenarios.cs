@@ -20,8 +20,9 @@ internal static class SessionScenarios
     private static readonly TimeSpan LoadTimeout = TimeSpan.FromMinutes(5);
 
     /// <summary>
-    /// Scenario 3: sign-in until the 50 newest summaries are ready, vs MailKit listing everything (the target), and vs
-    /// a raw socket doing just the same protocol work pipelined (how much of it is the server's).
+    /// Scenario 3: sign-in until the 50 newest summaries are ready, through the web app's session service, vs a raw
+    /// socket doing the minimal first-page sequence (the target), and MailKit listing everything (the peer users would
+    /// pick instead).
     /// </summary>
     public static async Task FirstPageAsync(BenchEnvironment environment, SessionHost host, BenchmarkPlan plan, ResultReport report)
     {
@@ -54,15 +55,15 @@ internal static class SessionScenarios
             new Contender("raw", async () =>
             {
                 var clock = Stopwatch.StartNew();
-                await using var connection = await RawPipelinedContender.FirstPageAsync(endpoint, size, PageSize);
+                await using var connection = await RawPipelinedContender.MinimalFirstPageAsync(endpoint, PageSize);
                 return clock.Elapsed.TotalSeconds;
             }));
-        var name = $"first inbox page, {BenchmarkPlan.Label(size)} mailbox (TLS)";
-        report.Add(ResultRow.Compare(name, samples[0], "MailKit 4.18.2 listing everything", samples[1], "s",
-            "ours/MailKit ≤ 0.1", static (o, p) => o <= 0.1 * p,
+        var name = $"first inbox page (session service), {BenchmarkPlan.Label(size)} mailbox (TLS)";
+        report.Add(ResultRow.Compare(name, samples[0], "raw minimal first-page sequence", samples[2], "s",
+            "ours/raw ≤ 1.15", static (o, p) => o <= 1.15 * p,
             "ours: session service sign-in until the 50 newest summaries are published"));
-        report.Add(ResultRow.Compare(name, samples[0], "raw socket: sign-in, LIST, UIDL, 50 TOP", samples[2], "s",
-            Reference, met: null, "the server-bound part of the first page"));
+        report.Add(ResultRow.Compare(name, samples[0], "MailKit 4.18.2 listing everything", samples[1], "s",
+            Reference, met: null, "the peer users would pick"));
     }
 
     /// <summary>Scenario 4: managed memory a signed-in, fully loaded session keeps alive (after a full GC).</summary>

@@ -157,10 +157,13 @@ public sealed class DovecotCommandTests(DovecotFixture dovecot)
     }
 
     [Fact]
-    public async Task CapabilitiesAfterLoginAdvertisePipeliningTopAndUidlButNoLoginMechanisms()
+    public async Task CapabilitiesAfterLoginAreReadInTheFirstFlightAndAdvertisePipeliningTopAndUidlButNoLoginMechanisms()
     {
         await using var client = await dovecot.LoginAsync(dovecot.Reader);
 
+        // Dovecot announces PIPELINING before login, so the re-read (RFC 2449 §5) rides in the first listing flight.
+        Assert.Contains("PLAIN", client.Capabilities.SaslMechanisms);
+        await client.ListMailboxAsync(cancellationToken: Ct);
         Assert.True(client.Capabilities.Pipelining);
         Assert.True(client.Capabilities.Top);
         Assert.True(client.Capabilities.Uidl);

@@ -97,7 +97,7 @@ public sealed class DovecotDeletionTests(DovecotFixture dovecot)
         var server = dovecot.Server;
         var mailbox = DovecotFixture.Numbered(total);
         var user = dovecot.AddAccount(mailbox);
-        var transport = await WriteCountingStream.ConnectAsync(server.TlsPort, Ct);
+        var transport = await CountingStream.ConnectAsync(server.TlsPort, Ct);
         await using (var client = new Pop3Client(dovecot.TlsOptions()))
         {
             await client.ConnectAsync(transport, server.Host, Ct);

@@ -13,7 +13,7 @@ public sealed class DovecotLargeMailboxTests(DovecotFixture dovecot)
     public async Task TenThousandSummariesArePipelinedAndReportProgress()
     {
         var server = dovecot.Server;
-        var transport = await WriteCountingStream.ConnectAsync(server.TlsPort, Ct);
+        var transport = await CountingStream.ConnectAsync(server.TlsPort, Ct);
         await using var client = new Pop3Client(dovecot.TlsOptions());
         await client.ConnectAsync(transport, server.Host, Ct);
         await client.AuthenticateAsync(dovecot.Bulk.Name, dovecot.Bulk.Password, Ct);
@@ -42,6 +42,29 @@ public sealed class DovecotLargeMailboxTests(DovecotFixture dovecot)
         Assert.All(progress.Reports, p => Assert.Equal(DovecotFixture.BulkCount, p.Total));
         Assert.True(progress.Reports.Count >= 20, $"Only {progress.Reports.Count} progress reports for 10k messages.");
         Assert.Equal(progress.Reports.Select(p => p.Completed).Order(), progress.Reports.Select(p => p.Completed));
+        await client.QuitAsync(Ct);
+    }
+
+    [Fact]
+    public async Task TheMailboxOfTenThousandOpensInOneFlightWithTheNewestPageWrittenRightAfterStat()
+    {
+        var server = dovecot.Server;
+        var transport = await CountingStream.ConnectAsync(server.TlsPort, Ct);
+        await using var client = new Pop3Client(dovecot.TlsOptions());
+        await client.ConnectAsync(transport, server.Host, Ct);
+        await client.AuthenticateAsync(dovecot.Bulk.Name, dovecot.Bulk.Password, Ct);
+        var writesBefore = transport.Writes;
+
+        var listing = await client.ListMailboxAsync(50, Ct);
+
+        // One write for CAPA, STAT, LIST and UIDL, one for the 50 TOP commands queued once STAT had answered.
+        Assert.Equal(2, transport.Writes - writesBefore);
+        Assert.Equal(DovecotFixture.BulkCount, listing.Statistics.MessageCount);
+        Assert.Equal(DovecotFixture.BulkCount, listing.Sizes.Count);
+        Assert.Equal(DovecotFixture.BulkCount, listing.Uids!.Count);
+        Assert.Equal(Enumerable.Range(DovecotFixture.BulkCount - 49, 50).Reverse(), listing.NewestSummaries.Select(s => s.MessageNumber));
+        Assert.Equal(MessageFactory.NumberedSubject(DovecotFixture.BulkCount), listing.NewestSummaries[0].Subject);
+        Assert.False(client.Capabilities.User); // The post-login capabilities came with the flight.
         await client.QuitAsync(Ct);
     }
 

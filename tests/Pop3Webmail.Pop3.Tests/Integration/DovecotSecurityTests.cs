@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Security;
 using System.Security.Cryptography;
 
 namespace Pop3Webmail.Pop3.Tests.Integration;
@@ -64,6 +66,64 @@ public sealed class DovecotSecurityTests(DovecotFixture dovecot)
         var session = await server.WaitForSessionAsync(s => s.User == user.Name && s.Ended, cancellationToken: Ct);
         Assert.StartsWith("TLSv1.", session.Tls, StringComparison.Ordinal);
         Assert.True(session.LoggedOut);
+    }
+
+    [Fact]
+    public async Task ConnectingToAnAddressDialsItAndValidatesTheCertificateForTheGivenHostName()
+    {
+        // The web app dials the address its policy approved (against DNS rebinding) and names the host for TLS.
+        var server = dovecot.Server;
+        var user = dovecot.AddAccount(DovecotFixture.Numbered(1));
+        string? targetHost = null;
+        var errors = SslPolicyErrors.None;
+        await using var client = new Pop3Client(new Pop3ClientOptions
+        {
+            Security = Pop3Security.Tls,
+            ServerCertificateValidationCallback = (sender, certificate, _, sslPolicyErrors) =>
+            {
+                targetHost = ((SslStream)sender).TargetHostName;
+                errors = sslPolicyErrors;
+                return string.Equals(certificate?.GetCertHashString(HashAlgorithmName.SHA256), server.CertificateThumbprint, StringComparison.OrdinalIgnoreCase);
+            },
+        });
+
+        await client.ConnectAsync(IPAddress.Loopback, server.TlsPort, "pop.example.test", Ct);
+        await client.AuthenticateAsync(user.Name, user.Password, Ct);
+        await client.QuitAsync(Ct);
+
+        Assert.Equal("pop.example.test", targetHost);
+        Assert.True(errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch)); // The certificate names localhost.
+    }
+
+    [Fact]
+    public async Task ConnectingToAnAddressWithThePinnedCertificateSignsIn()
+    {
+        var server = dovecot.Server;
+        var user = dovecot.AddAccount(DovecotFixture.Numbered(2));
+        await using var client = new Pop3Client(dovecot.TlsOptions());
+
+        await client.ConnectAsync(IPAddress.Loopback, server.TlsPort, "localhost", Ct);
+        await client.AuthenticateAsync(user.Name, user.Password, Ct);
+
+        Assert.True(client.IsSecure);
+        Assert.Equal(2, (await client.StatAsync(Ct)).MessageCount);
+        await client.QuitAsync(Ct);
+    }
+
+    [Fact]
+    public async Task ConnectingToAnAddressWhereNothingListensIsAProtocolErrorCarryingTheSocketError()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        await using var client = new Pop3Client(new Pop3ClientOptions { Security = Pop3Security.None });
+
+        var error = await Assert.ThrowsAsync<Pop3ProtocolException>(() => client.ConnectAsync(IPAddress.Loopback, port, "pop.example.test", Ct));
+
+        Assert.IsType<System.Net.Sockets.SocketException>(error.InnerException);
+        Assert.Contains("pop.example.test", error.Message, StringComparison.Ordinal);
+        Assert.False(client.IsConnected);
     }
 
     [Fact]

@@ -56,6 +56,24 @@ public sealed class DovecotSummaryTests(DovecotFixture dovecot)
     }
 
     [Fact]
+    public async Task TheMailboxListingCarriesSizesUidsAndTheNewestSummariesNewestFirst()
+    {
+        await using var client = await dovecot.LoginAsync(dovecot.Reader);
+
+        var listing = await client.ListMailboxAsync(3, Ct);
+        var laterPage = await client.GetMessageSummariesAsync([1, 2], cancellationToken: Ct);
+
+        Assert.Equal(Mailbox.Count, listing.Statistics.MessageCount);
+        Assert.Equal(Mailbox.Messages.Select(m => (long)m.Content.Length), listing.Sizes.Select(s => s.Size));
+        Assert.Equal(Enumerable.Range(1, Mailbox.Count).Select(Mailbox.ExpectedUidl), listing.Uids!.Select(u => u.Uid));
+        Assert.Equal([Mailbox.Count, Mailbox.Count - 1, Mailbox.Count - 2], listing.NewestSummaries.Select(s => s.MessageNumber));
+        Assert.Equal("Last plain message", listing.NewestSummaries[0].Subject);
+        Assert.Equal(Mailbox.ExpectedUidl(Mailbox.Count), listing.NewestSummaries[0].Uid);
+        Assert.Equal(DovecotFixture.Message(Mailbox, 1).Subject, laterPage[0].Subject);
+        await client.QuitAsync(Ct);
+    }
+
+    [Fact]
     public async Task MultipartMixedIsHintedAsHavingAttachmentsAndNothingElseIs()
     {
         await using var client = await dovecot.LoginAsync(dovecot.Reader);

@@ -35,6 +35,13 @@ public sealed class Pop3Script
             .Client($"PASS {Password}\r\n").Server("+OK maildrop locked and ready\r\n")
             .Client("CAPA\r\n").Server(capaAfterLogin);
 
+    /// <summary>
+    /// The client's STAT and the server's "+OK count size": the client asks before a LIST or UIDL listing when it
+    /// does not yet know the message count, which bounds the listing.
+    /// </summary>
+    public Pop3Script Stat(int count, long size = 0) =>
+        Client("STAT\r\n").Server(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"+OK {count} {size}\r\n"));
+
     /// <summary>Bytes the server sends; "\r\n" in them becomes "\n" when the reply shape asks for bare LF.</summary>
     public Pop3Script Server(string text) => Server(Encoding.UTF8.GetBytes(text));
 

@@ -26,6 +26,7 @@ public sealed class ScriptedPop3Stream : Stream
     private readonly int[] _commandSize;
     private readonly int[] _replyEnd;
     private readonly List<string> _clientLines = [];
+    private readonly List<long> _servedWhenWritten = [];
     private readonly TaskCompletionSource _readBlocked = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource? _hang;
     private int _serverPosition;
@@ -48,6 +49,7 @@ public sealed class ScriptedPop3Stream : Stream
         _random = new Random(seed);
         _hostile = hostile;
         _serverBytes = new byte[]?[steps.Count];
+        Flights = steps.Count > 0 && steps[0] is ServerStep ? 1 : 0;
         _consumed = new bool[steps.Count];
         _commandSize = new int[steps.Count];
         _replyEnd = new int[steps.Count];
@@ -103,6 +105,36 @@ public sealed class ScriptedPop3Stream : Stream
     }
 
     public int WriteCount { get; private set; }
+
+    /// <summary>How many server bytes the client had read when it wrote the command <paramref name="line"/> (without CRLF).</summary>
+    public long ServedWhenWritten(string line)
+    {
+        lock (_lock)
+        {
+            var index = _clientLines.IndexOf(line);
+            return index >= 0 ? _servedWhenWritten[index] : throw new InvalidOperationException($"The client never sent {Show(line)}.");
+        }
+    }
+
+    /// <summary>
+    /// Round trips the client has paid for: waiting for the greeting, and every write made while the server was idle
+    /// (every reply it could give already read), so the client waited for the server with nothing more to send. A
+    /// write that finds replies still unread overlaps them and costs no round trip of its own. Meaningful with the
+    /// one-byte shapes, where what the client has read from the stream is what it has parsed.
+    /// </summary>
+    public int Flights { get; private set; }
+
+    /// <summary>Every byte the client has read from the server so far.</summary>
+    public long BytesServed
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _served;
+            }
+        }
+    }
 
     /// <summary>Most commands in one write.</summary>
     public int MaxCommandsPerWrite { get; private set; }
@@ -326,6 +358,11 @@ public sealed class ScriptedPop3Stream : Stream
             return;
         }
 
+        if (Current() is not ServerStep)
+        {
+            Flights++;
+        }
+
         var offset = 0;
         var commands = 0;
         while (offset < data.Length)
@@ -380,6 +417,7 @@ public sealed class ScriptedPop3Stream : Stream
             }
 
             _clientLines.Add(Encoding.UTF8.GetString(rest[..(length - 2)]));
+            _servedWhenWritten.Add(_served);
             _consumed[index] = true;
             _commandSize[index] = length;
             _clientPosition = index + 1;

@@ -109,6 +109,26 @@ public sealed class ScriptedPop3StreamTests
         await Assert.ThrowsAsync<ObjectDisposedException>(() => disposed);
     }
 
+    [Fact]
+    public void AWriteCostsAFlightOnlyWhenEveryReplyHadBeenRead()
+    {
+        var script = new Pop3Script().Server("+OK hi\r\n")
+            .Client("STAT\r\n").Server("+OK 1 10\r\n")
+            .Client("LIST\r\n").Server("+OK\r\n1 10\r\n.\r\n")
+            .Client("NOOP\r\n").Server("+OK\r\n");
+        using var stream = new ScriptedPop3Stream(script, ReplyShape.WholeCrlf) { AllowPipelining = true };
+        Assert.Equal(1, stream.Flights); // Waiting for the greeting.
+        ReadText(stream, 8);
+
+        stream.Write("STAT\r\nLIST\r\n"u8);
+        ReadText(stream, 4);
+        stream.Write("NOOP\r\n"u8);
+
+        Assert.Equal(2, stream.Flights); // NOOP went out while replies were still unread: no round trip of its own.
+        Assert.Equal(8, stream.ServedWhenWritten("LIST"));
+        Assert.Equal(12, stream.ServedWhenWritten("NOOP"));
+    }
+
     /// <summary>Reads exactly <paramref name="length"/> bytes, however the shape chunks them.</summary>
     private static string ReadText(ScriptedPop3Stream stream, int length)
     {

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Time.Testing;
+using Pop3Webmail.Pop3;
 using Pop3Webmail.Web.Security;
 
 namespace Pop3Webmail.Web.Tests.Security;
@@ -17,10 +18,17 @@ public sealed class CustomServerDialerTests
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         var dialer = new CustomServerDialer(allowPrivateNetworks: true, TimeProvider.System, failureFloor: TimeSpan.Zero);
+        await using var client = new Pop3Client(new Pop3ClientOptions { Security = Pop3Security.None });
 
-        await using var stream = await dialer.ConnectAsync("127.0.0.1", Port(listener), TestContext.Current.CancellationToken);
+        var connecting = dialer.ConnectAsync(client, "127.0.0.1", Port(listener), TestContext.Current.CancellationToken);
         using var accepted = await listener.AcceptTcpClientAsync(TestContext.Current.CancellationToken);
+        await using var server = accepted.GetStream();
+        await server.WriteAsync("+OK ready\r\n"u8.ToArray(), TestContext.Current.CancellationToken);
+        await server.ReadAtLeastAsync(new byte[64], "CAPA\r\n".Length, throwOnEndOfStream: true, TestContext.Current.CancellationToken);
+        await server.WriteAsync("-ERR no CAPA here\r\n"u8.ToArray(), TestContext.Current.CancellationToken);
+        await connecting;
 
+        Assert.True(client.IsConnected);
         Assert.Equal(IPAddress.Loopback, ((IPEndPoint)accepted.Client.RemoteEndPoint!).Address);
     }
 
@@ -32,13 +40,13 @@ public sealed class CustomServerDialerTests
         var lenient = new CustomServerDialer(allowPrivateNetworks: true, TimeProvider.System, failureFloor: TimeSpan.Zero);
 
         var refusedByPolicy = await Assert.ThrowsAsync<CustomServerUnreachableException>(
-            () => strict.ConnectAsync("127.0.0.1", closedPort, TestContext.Current.CancellationToken));
+            () => strict.ConnectAsync(new Pop3Client(), "127.0.0.1", closedPort, TestContext.Current.CancellationToken));
         var internalName = await Assert.ThrowsAsync<CustomServerUnreachableException>(
-            () => strict.ConnectAsync("localhost", closedPort, TestContext.Current.CancellationToken));
+            () => strict.ConnectAsync(new Pop3Client(), "localhost", closedPort, TestContext.Current.CancellationToken));
         var noSuchHost = await Assert.ThrowsAsync<CustomServerUnreachableException>(
-            () => strict.ConnectAsync("no-such-host.invalid", 995, TestContext.Current.CancellationToken));
+            () => strict.ConnectAsync(new Pop3Client(), "no-such-host.invalid", 995, TestContext.Current.CancellationToken));
         var connectionRefused = await Assert.ThrowsAsync<CustomServerUnreachableException>(
-            () => lenient.ConnectAsync("127.0.0.1", closedPort, TestContext.Current.CancellationToken));
+            () => lenient.ConnectAsync(new Pop3Client(), "127.0.0.1", closedPort, TestContext.Current.CancellationToken));
 
         // The causes differ (and stay in the operator's log); what reaches the user does not.
         Assert.IsType<UnauthorizedAccessException>(refusedByPolicy.InnerException);
@@ -55,7 +63,7 @@ public sealed class CustomServerDialerTests
         var dialer = new CustomServerDialer(allowPrivateNetworks: false, time, CustomServerDialer.DefaultFailureFloor);
 
         // A policy refusal of a literal address is decided at once, without a DNS lookup.
-        var attempt = dialer.ConnectAsync("10.1.2.3", 995, TestContext.Current.CancellationToken);
+        var attempt = dialer.ConnectAsync(new Pop3Client(), "10.1.2.3", 995, TestContext.Current.CancellationToken);
         var pendingAtStart = !attempt.IsCompleted;
         time.Advance(CustomServerDialer.DefaultFailureFloor - TimeSpan.FromMilliseconds(1));
         var pendingJustBefore = !attempt.IsCompleted;
@@ -73,7 +81,7 @@ public sealed class CustomServerDialerTests
         using var cancelled = new CancellationTokenSource();
         await cancelled.CancelAsync();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => dialer.ConnectAsync("pop.example.test", 995, cancelled.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => dialer.ConnectAsync(new Pop3Client(), "pop.example.test", 995, cancelled.Token));
     }
 
     private static int Port(TcpListener listener) => ((IPEndPoint)listener.LocalEndpoint).Port;

@@ -3,14 +3,20 @@ using System.Net.Sockets;
 namespace Pop3Webmail.Pop3.Tests.Integration;
 
 /// <summary>
-/// A TCP stream that counts the writes the client makes: with pipelining many commands share one write, without it
-/// every command is a write of its own. The count is what proves PIPELINING was used (RFC 2449 §6.6).
+/// A TCP stream that counts what the client writes and reads. Writes: with pipelining many commands share one write,
+/// without it every command is a write of its own; the count is what proves PIPELINING was used (RFC 2449 §6.6).
+/// Reads: how far past a bound a client read, and an event to wait on until it has read so much (not a sleep).
 /// </summary>
-internal sealed class WriteCountingStream(NetworkStream inner) : Stream
+internal sealed class CountingStream(NetworkStream inner) : Stream
 {
+    private long _read;
+    private TaskCompletionSource _readProgress = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public int Writes { get; private set; }
 
     public long BytesWritten { get; private set; }
+
+    public long BytesRead => Interlocked.Read(ref _read);
 
     public override bool CanRead => true;
 
@@ -27,13 +33,13 @@ internal sealed class WriteCountingStream(NetworkStream inner) : Stream
     }
 
     /// <summary>Connects to <paramref name="port"/> on the IPv4 loopback.</summary>
-    public static async Task<WriteCountingStream> ConnectAsync(int port, CancellationToken cancellationToken)
+    public static async Task<CountingStream> ConnectAsync(int port, CancellationToken cancellationToken)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
             await socket.ConnectAsync(System.Net.IPAddress.Loopback, port, cancellationToken);
-            return new WriteCountingStream(new NetworkStream(socket, ownsSocket: true));
+            return new CountingStream(new NetworkStream(socket, ownsSocket: true));
         }
         catch
         {
@@ -42,15 +48,30 @@ internal sealed class WriteCountingStream(NetworkStream inner) : Stream
         }
     }
 
-    public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+    /// <summary>Completes once the client has read at least <paramref name="bytes"/> bytes in total.</summary>
+    public async Task ReadAtLeastAsync(long bytes, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var progress = Volatile.Read(ref _readProgress);
+            if (BytesRead >= bytes)
+            {
+                return;
+            }
 
-    public override int Read(Span<byte> buffer) => inner.Read(buffer);
+            await progress.Task.WaitAsync(cancellationToken);
+        }
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer) => CountRead(inner.Read(buffer));
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        inner.ReadAsync(buffer, offset, count, cancellationToken);
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        inner.ReadAsync(buffer, cancellationToken);
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        CountRead(await inner.ReadAsync(buffer, cancellationToken));
 
     public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
@@ -91,6 +112,13 @@ internal sealed class WriteCountingStream(NetworkStream inner) : Stream
     {
         Writes++;
         BytesWritten += length;
+    }
+
+    private int CountRead(int read)
+    {
+        Interlocked.Add(ref _read, read);
+        Interlocked.Exchange(ref _readProgress, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+        return read;
     }
 }
 

@@ -1,11 +1,12 @@
-namespace Pop3Webmail.Benchmarks.Reporting;
+namespace Pop3Webmail.Testing;
 
 /// <summary>
 /// Measures how far the managed heap grows while something runs: a full GC sets the baseline, then a dedicated
 /// thread samples <see cref="GC.GetTotalMemory(bool)"/> (live objects plus everything allocated since the last
 /// GC) about every millisecond and keeps the peak. Also reports bytes allocated meanwhile, which no GC can hide.
+/// Used by the benchmark program and by the hostile-server tests (which run alone, so the heap is theirs).
 /// </summary>
-internal sealed class ManagedMemorySampler : IDisposable
+public sealed class ManagedMemorySampler : IDisposable
 {
     private readonly long _baseline;
     private readonly long _allocatedAtStart;
@@ -15,7 +16,7 @@ internal sealed class ManagedMemorySampler : IDisposable
 
     public ManagedMemorySampler()
     {
-        Scenarios.Contest.Settle();
+        Settle();
         _baseline = GC.GetTotalMemory(forceFullCollection: false);
         _peak = _baseline;
         _allocatedAtStart = GC.GetTotalAllocatedBytes(precise: true);
@@ -36,6 +37,14 @@ internal sealed class ManagedMemorySampler : IDisposable
     {
         _stopping = true;
         _thread.Join();
+    }
+
+    /// <summary>Full blocking GCs, so garbage from before is not counted (or collected) during the measurement.</summary>
+    public static void Settle()
+    {
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
     }
 
     private void Sample()
