@@ -12,7 +12,7 @@ namespace Pop3Webmail.Testing.Circuits;
 /// Errors a browser would only log (unanswered JS calls, failed event handlers, a circuit the server ended) are
 /// collected in <see cref="Errors"/>; a dead circuit also fails every pending wait.
 /// </summary>
-public sealed partial class CircuitClient : IAsyncDisposable
+public sealed class CircuitClient : IBrowserTab, IAsyncDisposable
 {
     private static readonly DomDocument NoPage = new();
 
@@ -27,13 +27,14 @@ public sealed partial class CircuitClient : IAsyncDisposable
     private string? _failure;
     private Uri _location;
 
-    private CircuitClient(Uri location, CircuitClientOptions options)
+    /// <summary>A tab with no page yet (<see cref="GotoAsync"/> loads one).</summary>
+    public CircuitClient(CircuitClientOptions? options = null)
     {
-        _location = location;
-        Options = options;
+        _location = new Uri("about:blank");
+        Options = options ?? new CircuitClientOptions();
         _http = new HttpClient(new SocketsHttpHandler { CookieContainer = _cookies, UseCookies = true, UseProxy = false })
         {
-            Timeout = options.Timeout,
+            Timeout = Options.Timeout,
         };
     }
 
@@ -79,25 +80,12 @@ public sealed partial class CircuitClient : IAsyncDisposable
 
     private DomDocument Dom => _page?.Dom ?? NoPage;
 
-    /// <summary>Opens a tab on <paramref name="address"/>: loads the page and starts its circuit.</summary>
-    public static async Task<CircuitClient> OpenAsync(Uri address, CircuitClientOptions? options = null, CancellationToken cancellationToken = default)
+    /// <summary>Loads a page as typed into the address bar: the current circuit (if any) ends, the page's one starts.</summary>
+    public Task GotoAsync(Uri address, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(address);
-        var client = new CircuitClient(address, options ?? new CircuitClientOptions());
-        try
-        {
-            await client.LoadPageAsync(address, cancellationToken);
-            return client;
-        }
-        catch
-        {
-            await client.DisposeAsync();
-            throw;
-        }
+        return LoadPageAsync(address, cancellationToken);
     }
-
-    /// <summary>Loads another page (a typed URL or a reload): the current circuit ends, a new one starts.</summary>
-    public Task GotoAsync(Uri address, CancellationToken cancellationToken = default) => LoadPageAsync(address, cancellationToken);
 
     /// <summary>Reads the current page under the client's lock (the mirror changes as batches arrive).</summary>
     public T Read<T>(Func<DomDocument, T> read)
@@ -110,7 +98,7 @@ public sealed partial class CircuitClient : IAsyncDisposable
     }
 
     /// <summary>The texts of the elements matching <paramref name="selector"/>, whitespace collapsed as a reader sees it.</summary>
-    public IReadOnlyList<string> Texts(string selector) => Read(dom => dom.QuerySelectorAll(selector).Select(e => Normalize(e.TextContent)).ToList());
+    public IReadOnlyList<string> Texts(string selector) => Read(dom => dom.QuerySelectorAll(selector).Select(e => VisibleText.Of(e.TextContent)).ToList());
 
     /// <summary>Types into the first enabled element matching <paramref name="selector"/>, replacing its value.</summary>
     public async Task FillAsync(string selector, string text, CancellationToken cancellationToken = default)
@@ -144,17 +132,22 @@ public sealed partial class CircuitClient : IAsyncDisposable
     public Task WaitForAbsentAsync(string selector, CancellationToken cancellationToken = default) =>
         WaitUntilAsync(dom => dom.QuerySelector(selector) is null, "no element " + selector, cancellationToken);
 
-    /// <summary>Waits until the first element matching <paramref name="selector"/> has a text satisfying <paramref name="predicate"/>; returns it.</summary>
-    public async Task<string> WaitForTextAsync(string selector, Func<string, bool> predicate, string expectation, CancellationToken cancellationToken = default)
+    /// <summary>Waits until the first element matching <paramref name="selector"/> has a text matching <paramref name="pattern"/>; returns it.</summary>
+    public async Task<string> WaitForTextAsync(string selector, Regex pattern, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(predicate);
+        ArgumentNullException.ThrowIfNull(pattern);
         string? seen = null;
         await WaitUntilAsync(
-            dom => dom.QuerySelector(selector) is { } element && predicate(seen = Normalize(element.TextContent)),
-            $"{selector} to show {expectation}",
+            dom => dom.QuerySelector(selector) is { } element && pattern.IsMatch(seen = VisibleText.Of(element.TextContent)),
+            $"{selector} to show text matching /{pattern}/",
             cancellationToken);
         return seen!;
     }
+
+    public Task<IReadOnlyList<string>> TextsAsync(string selector, CancellationToken cancellationToken = default) => Task.FromResult(Texts(selector));
+
+    public Task<IReadOnlyList<string?>> AttributesAsync(string selector, string name, CancellationToken cancellationToken = default) =>
+        Task.FromResult(Read<IReadOnlyList<string?>>(dom => [.. dom.QuerySelectorAll(selector).Select(e => e.GetAttribute(name))]));
 
     /// <summary>Waits until <paramref name="condition"/> holds for the page (checked now and after every batch and navigation).</summary>
     public async Task WaitUntilAsync(Func<DomDocument, bool> condition, string description, CancellationToken cancellationToken = default)
@@ -296,12 +289,28 @@ public sealed partial class CircuitClient : IAsyncDisposable
         }
     }
 
-    private static string Normalize(string text) => Whitespace().Replace(text, " ").Trim();
-
+    /// <summary>The start of what the page reads as (text outside style and script elements), for a failed wait's message.</summary>
     private static string Excerpt(DomDocument dom)
     {
-        var text = Normalize(dom.TextContent);
-        return text.Length <= 600 ? text : text[..600] + "…";
+        var text = new System.Text.StringBuilder();
+        void Append(DomParentNode node)
+        {
+            foreach (var child in node.ChildNodes)
+            {
+                if (child is DomText content)
+                {
+                    text.Append(content.Text).Append(' ');
+                }
+                else if (child is DomElement { TagName: not ("style" or "script") } element)
+                {
+                    Append(element);
+                }
+            }
+        }
+
+        Append(dom);
+        var visible = VisibleText.Of(text.ToString());
+        return visible.Length <= 600 ? visible : visible[..600] + "…";
     }
 
     private async Task LoadPageAsync(Uri target, CancellationToken cancellationToken)
@@ -388,9 +397,6 @@ public sealed partial class CircuitClient : IAsyncDisposable
             throw new CircuitClientException(failure);
         }
     }
-
-    [GeneratedRegex(@"\s+")]
-    private static partial Regex Whitespace();
 
     private sealed record Waiter(Func<bool> Condition, string Description)
     {
