@@ -14,11 +14,15 @@ internal sealed class BrowserJSFunctions(CircuitPage page, CircuitClientOptions 
     /// <summary>The globals the emulated page has (what window.hasOwnProperty answers true for).</summary>
     private static readonly HashSet<string> Globals = new(StringComparer.Ordinal)
     {
-        "Blazor", "DotNet", "mudElementRef", "mudpopoverHelper", "mudPopover", "mudThemeProvider", "pop3webmail",
+        "Blazor", "DotNet", "mudElementRef", "mudKeyInterceptor", "mudPointerEventsNone", "mudpopoverHelper", "mudPopover",
+        "mudThemeProvider", "pop3webmail",
     };
 
     /// <summary>MudBlazor's blur hooks: element reference id → the .NET object to call when focus leaves for nowhere.</summary>
     private readonly Dictionary<string, long> _blurHooks = new(StringComparer.Ordinal);
+
+    /// <summary>The class of MudBlazor's popover containers, once mudPopover.initialize named it.</summary>
+    private string? _popoverContainerClass;
 
     /// <summary>
     /// Runs one function. Calls the browser makes before answering go to <paramref name="before"/>, those it makes
@@ -77,10 +81,19 @@ internal sealed class BrowserJSFunctions(CircuitPage page, CircuitClientOptions 
                 return null;
             case "mudThemeProvider.watchDarkMode":
                 return null; // the emulated system never switches between light and dark
+            case "mudPopover.initialize":
+                _popoverContainerClass = Text(args, 0);
+                return null;
+            case "mudPopover.connect" or "mudPopover.disconnect":
+                return null; // popovers are positioned by layout, which this page has none of; nothing calls back
             case "mudpopoverHelper.countProviders":
-                // MudBlazor counts elements of the container class mudPopover.initialize registers; this page never
-                // had it called (it would be reported as unanswered), so there are none, as in the browser here.
-                return 0;
+                return _popoverContainerClass is { } containerClass ? page.Dom.QuerySelectorAll("." + containerClass).Count : 0;
+            case "mudKeyInterceptor.connect":
+                // No keys are pressed here, so the interceptor never calls back; a missing element fails as in MudBlazor.
+                var id = Text(args, 1);
+                return page.Dom.QuerySelector($"[id=\"{id}\"]") is null ? throw new JSFunctionException("no element found for id: " + id) : null;
+            case "mudKeyInterceptor.updatekey" or "mudKeyInterceptor.disconnect" or "mudPointerEventsNone.cancelListener":
+                return null;
             case "pop3webmail.timeZone":
                 return options.TimeZone;
             case "pop3webmail.scrollToRow":

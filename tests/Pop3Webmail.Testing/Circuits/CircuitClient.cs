@@ -187,6 +187,10 @@ public sealed class CircuitClient : IBrowserTab, IAsyncDisposable
         }
     }
 
+    /// <summary>Waits until no call from the page into .NET awaits its answer (the answer follows the renders it caused).</summary>
+    public Task WaitForSettledAsync(CancellationToken cancellationToken = default) =>
+        WaitUntilAsync(_ => _page is { PendingDotNetCalls: 0 }, "the page to settle (every call into .NET answered)", cancellationToken);
+
     /// <summary>Waits until the address bar satisfies <paramref name="predicate"/>.</summary>
     public Task WaitForLocationAsync(Func<Uri, bool> predicate, string description, CancellationToken cancellationToken = default) =>
         WaitUntilAsync(_ => predicate(_location), "the address " + description, cancellationToken);

@@ -77,6 +77,9 @@ internal sealed class CircuitPage : IAsyncDisposable
 
     public bool NavigationInterception { get; set; }
 
+    /// <summary>Calls from the page into .NET (events, Virtualize reports) that the server has not answered yet.</summary>
+    public int PendingDotNetCalls => _pendingDotNetCalls.Count;
+
     public bool HasLocationChangingListeners { get; set; }
 
     /// <summary>Loads the page over HTTP and starts its circuit (what blazor.web.js does on a page load).</summary>

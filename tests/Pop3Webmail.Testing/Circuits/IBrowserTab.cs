@@ -27,6 +27,12 @@ public interface IBrowserTab
     /// <summary>Waits until the first match's text matches <paramref name="pattern"/>; returns that text.</summary>
     Task<string> WaitForTextAsync(string selector, Regex pattern, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Waits until the page has settled: what it told the server (events, layout reports such as a virtualized
+    /// list's) has been answered and rendered, so what it shows is not a moment between two renders.
+    /// </summary>
+    Task WaitForSettledAsync(CancellationToken cancellationToken = default);
+
     /// <summary>The texts of every match, in document order.</summary>
     Task<IReadOnlyList<string>> TextsAsync(string selector, CancellationToken cancellationToken = default);
 

@@ -5,7 +5,7 @@ namespace Pop3Webmail.Testing.Circuits.Webmail;
 
 /// <summary>
 /// One visit to the webmail, as a user makes it: open the login page, sign in and wait for the first inbox rows,
-/// open the newest message, delete it (the app moves on to the next message), go back to the inbox, undo the
+/// wait for the whole mailbox to be listed, open the newest message, delete it (the app moves on to the next message), go back to the inbox, undo the
 /// deletion, sign out. Each step waits for what the user would wait for and is timed. Selectors come from
 /// <see cref="WebmailSelectors"/>; the same code drives a <see cref="CircuitClient"/> or a real browser.
 /// </summary>
@@ -13,6 +13,7 @@ public static class WebmailScenario
 {
     public const string Load = "load";
     public const string SignIn = "sign-in";
+    public const string List = "list";
     public const string Open = "open";
     public const string Delete = "delete";
     public const string Back = "back";
@@ -20,7 +21,7 @@ public static class WebmailScenario
     public const string SignOut = "sign-out";
 
     /// <summary>The steps in order, as they appear in <see cref="WebmailVisit.Timings"/>.</summary>
-    public static IReadOnlyList<string> Steps { get; } = [Load, SignIn, Open, Delete, Back, Undo, SignOut];
+    public static IReadOnlyList<string> Steps { get; } = [Load, SignIn, List, Open, Delete, Back, Undo, SignOut];
 
     /// <summary>Runs the visit on <paramref name="tab"/> against the app at <paramref name="app"/>; throws <see cref="WebmailScenarioException"/> naming the step that failed.</summary>
     public static async Task<WebmailVisit> RunAsync(IBrowserTab tab, Uri app, string userName, string password, CancellationToken cancellationToken = default)
@@ -50,7 +51,7 @@ public static class WebmailScenario
             return true;
         });
 
-        var (subjects, keys, statistics) = await StepAsync(SignIn, async () =>
+        var firstRows = await StepAsync(SignIn, async () =>
         {
             await tab.FillAsync(WebmailSelectors.UserName, userName, cancellationToken);
             await tab.FillAsync(WebmailSelectors.Password, password, cancellationToken);
@@ -61,13 +62,21 @@ public static class WebmailScenario
                 throw new InvalidOperationException("The app refused the sign-in: " + refusal);
             }
 
+            return (await tab.TextsAsync(WebmailSelectors.InboxRow, cancellationToken)).Count;
+        });
+
+        // What the first rows show is a moment of a list still filling in; what is compared is the listed inbox.
+        var (subjects, keys, statistics) = await StepAsync(List, async () =>
+        {
+            await tab.WaitForAbsentAsync(WebmailSelectors.InboxLoading, cancellationToken);
+            await tab.WaitForSettledAsync(cancellationToken);
             return (await tab.TextsAsync(WebmailSelectors.InboxRowSubject, cancellationToken),
                 await tab.AttributesAsync(WebmailSelectors.InboxRow, "data-key", cancellationToken),
                 await FirstTextAsync(tab, WebmailSelectors.InboxStatistics, cancellationToken));
         });
         if (keys.Count < 2 || keys[0] is not { } key)
         {
-            throw new WebmailScenarioException(SignIn, timings, tab.Location, new InvalidOperationException(
+            throw new WebmailScenarioException(List, timings, tab.Location, new InvalidOperationException(
                 $"The scenario needs a mailbox of at least two messages; the inbox shows {keys.Count} rows."));
         }
 
@@ -89,6 +98,9 @@ public static class WebmailScenario
         {
             await tab.ClickAsync(WebmailSelectors.MessageBack, cancellationToken);
             await tab.WaitForAsync(WebmailSelectors.PendingRowUndo(key), cancellationToken);
+
+            // The list comes back virtualized and settles its window; a click before that may land on another row.
+            await tab.WaitForSettledAsync(cancellationToken);
             return await FirstTextAsync(tab, WebmailSelectors.PendingDeletionsNotice, cancellationToken);
         });
 
@@ -108,8 +120,9 @@ public static class WebmailScenario
 
         return new WebmailVisit
         {
-            FirstSubjects = subjects,
-            FirstKeys = [.. keys.Select(k => k ?? string.Empty)],
+            FirstRowCount = firstRows,
+            Subjects = subjects,
+            Keys = [.. keys.Select(k => k ?? string.Empty)],
             Statistics = statistics,
             OpenedKey = key,
             OpenedSubject = subject,

@@ -19,6 +19,9 @@ public static class WebmailSelectors
     public const string InboxRow = ".inbox-row[data-key]";
     public const string InboxRowSubject = ".inbox-row[data-key] .col-subject";
     public const string InboxStatistics = ".inbox-stat";
+
+    /// <summary>Shown while the inbox is still listing the mailbox (summaries arrive in the background).</summary>
+    public const string InboxLoading = ".inbox-progress";
     public const string PendingDeletionsNotice = ".inbox-pending";
     public const string PendingRow = ".inbox-row.pending";
 

@@ -6,11 +6,14 @@ namespace Pop3Webmail.Testing.Circuits.Webmail;
 /// </summary>
 public sealed record WebmailVisit
 {
-    /// <summary>Subjects of the inbox rows rendered when the first rows appeared, top to bottom.</summary>
-    public required IReadOnlyList<string> FirstSubjects { get; init; }
+    /// <summary>How many inbox rows were rendered when the first ones appeared.</summary>
+    public required int FirstRowCount { get; init; }
+
+    /// <summary>Subjects of the inbox rows rendered once the mailbox was listed, top to bottom.</summary>
+    public required IReadOnlyList<string> Subjects { get; init; }
 
     /// <summary>The data-key (UIDL) of each of those rows.</summary>
-    public required IReadOnlyList<string> FirstKeys { get; init; }
+    public required IReadOnlyList<string> Keys { get; init; }
 
     /// <summary>The inbox's statistics line ("N messages, size").</summary>
     public required string Statistics { get; init; }
