@@ -15,6 +15,13 @@ public sealed class BlazorPackHubProtocol : IHubProtocol
 {
     private readonly MessagePackHubProtocol _inner = new();
 
+    private BlazorPackHubProtocol()
+    {
+    }
+
+    /// <summary>Stateless and thread-safe, so every connection shares it.</summary>
+    public static BlazorPackHubProtocol Instance { get; } = new();
+
     public string Name => "blazorpack";
 
     public int Version => 1;

@@ -2,10 +2,12 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.Http.Connections.Client;
 using Microsoft.AspNetCore.SignalR.Client;
-using Microsoft.AspNetCore.SignalR.Protocol;
-using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace Pop3Webmail.Testing.Circuits;
 
@@ -18,6 +20,9 @@ namespace Pop3Webmail.Testing.Circuits;
 internal sealed class CircuitPage : IAsyncDisposable
 {
     private const int JSVoidResult = 3;
+
+    /// <summary>No services (HubConnection falls back to its defaults), and nothing for a disposing connection to dispose.</summary>
+    private static readonly IServiceProvider NoServices = new EmptyServiceProvider();
     private const int FunctionCall = 1;
 
     private readonly CircuitClient _client;
@@ -41,9 +46,13 @@ internal sealed class CircuitPage : IAsyncDisposable
         _staticTitle = page.StaticTitle;
         Viewport = new VirtualizeViewport(client.Options);
         Functions = new BrowserJSFunctions(this, client.Options);
-        var builder = new HubConnectionBuilder().WithUrl(new Uri(page.BaseUri, "_blazor"), HttpTransportType.WebSockets, o => o.Cookies = cookies);
-        builder.Services.AddSingleton<IHubProtocol>(new BlazorPackHubProtocol());
-        _connection = builder.Build();
+        // Built from its parts rather than with HubConnectionBuilder, which gives every connection a DI container of
+        // its own (and the IL it emits): a hundred tabs would spend more on that than on the circuits.
+        var hub = new Uri(page.BaseUri, "_blazor");
+        var transport = new HttpConnectionFactory(
+            Options.Create(new HttpConnectionOptions { Url = hub, Transports = HttpTransportType.WebSockets, Cookies = cookies }),
+            NullLoggerFactory.Instance);
+        _connection = new HubConnection(transport, BlazorPackHubProtocol.Instance, new UriEndPoint(hub), NoServices, NullLoggerFactory.Instance);
         _connection.On<long, string, string, int, long, int>("JS.BeginInvokeJS", OnBeginInvokeJSAsync);
         _connection.On<string, bool, string>("JS.EndInvokeDotNet", OnEndInvokeDotNet);
         _connection.On<int, string>("JS.AttachComponent", OnAttachComponent);
@@ -369,4 +378,10 @@ internal sealed class CircuitPage : IAsyncDisposable
             }
         }
     }
+}
+
+/// <summary>A service provider without services that no connection can dispose (HubConnection disposes its own).</summary>
+internal sealed class EmptyServiceProvider : IServiceProvider
+{
+    public object? GetService(Type serviceType) => null;
 }

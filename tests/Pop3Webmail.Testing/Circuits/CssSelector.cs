@@ -29,7 +29,18 @@ public sealed class CssSelector
         return Cache.GetOrAdd(selector, static text => new Parser(text).ParseList());
     }
 
-    public bool Matches(DomElement element) => _alternatives.Any(steps => MatchesFrom(steps, steps.Count - 1, element));
+    public bool Matches(DomElement element)
+    {
+        foreach (var steps in _alternatives)
+        {
+            if (MatchesFrom(steps, steps.Count - 1, element))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     public override string ToString() => Text;
 
@@ -68,9 +79,23 @@ public sealed class CssSelector
 
     private sealed record Compound(string? TagName, IReadOnlyList<Func<DomElement, bool>> Conditions)
     {
-        public bool Matches(DomElement element) =>
-            (TagName is null || string.Equals(element.TagName, TagName, StringComparison.OrdinalIgnoreCase))
-            && Conditions.All(condition => condition(element));
+        public bool Matches(DomElement element)
+        {
+            if (TagName is not null && !string.Equals(element.TagName, TagName, StringComparison.OrdinalIgnoreCase))
+            {
+                return false;
+            }
+
+            foreach (var condition in Conditions)
+            {
+                if (!condition(element))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
     }
 
     private sealed class Parser(string text)

@@ -30,9 +30,6 @@ public sealed class DomElement(string tagName, bool isSvg = false) : DomParentNo
     /// <summary>The Blazor event handlers on this element by event name (without the "on" prefix).</summary>
     public IReadOnlyDictionary<string, DomEventListener> EventHandlers => _handlers;
 
-    public IEnumerable<string> ClassList =>
-        GetAttribute("class") is { } classes ? classes.Split(' ', '\t', '\n', '\r', '\f').Where(c => c.Length > 0) : [];
-
     /// <summary>A form control or button with the disabled attribute (clicks on it are not delivered).</summary>
     public bool IsDisabled => TagName is "button" or "input" or "select" or "textarea" && HasAttribute("disabled");
 
@@ -40,7 +37,24 @@ public sealed class DomElement(string tagName, bool isSvg = false) : DomParentNo
 
     public bool HasAttribute(string name) => _attributes.ContainsKey(name);
 
-    public bool HasClass(string name) => ClassList.Contains(name, StringComparer.Ordinal);
+    /// <summary>Whether the class attribute lists <paramref name="name"/> (searched in place: selectors ask this of every element).</summary>
+    public bool HasClass(string name)
+    {
+        var classes = GetAttribute("class").AsSpan();
+        for (var start = classes.IndexOf(name, StringComparison.Ordinal); start >= 0;)
+        {
+            var end = start + name.Length;
+            if ((start == 0 || char.IsWhiteSpace(classes[start - 1])) && (end == classes.Length || char.IsWhiteSpace(classes[end])))
+            {
+                return true;
+            }
+
+            var next = classes[(start + 1)..].IndexOf(name, StringComparison.Ordinal);
+            start = next < 0 ? -1 : start + 1 + next;
+        }
+
+        return false;
+    }
 
     public bool StopsPropagation(string eventName) => _stopPropagation.Contains(eventName);
 

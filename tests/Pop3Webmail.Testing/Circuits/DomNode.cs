@@ -104,21 +104,17 @@ public abstract class DomParentNode : DomNode
     }
 
     /// <summary>Every element below this node in document order (depth first, as querySelectorAll returns them).</summary>
-    public IEnumerable<DomElement> Descendants
+    public IReadOnlyList<DomElement> Descendants
     {
         get
         {
-            foreach (var child in ChildNodes)
+            var elements = new List<DomElement>();
+            Find(element =>
             {
-                if (child is DomElement element)
-                {
-                    yield return element;
-                    foreach (var descendant in element.Descendants)
-                    {
-                        yield return descendant;
-                    }
-                }
-            }
+                elements.Add(element);
+                return false;
+            });
+            return elements;
         }
     }
 
@@ -126,13 +122,41 @@ public abstract class DomParentNode : DomNode
     public IReadOnlyList<DomElement> QuerySelectorAll(string selector)
     {
         var parsed = CssSelector.Parse(selector);
-        return [.. Descendants.Where(parsed.Matches)];
+        var matches = new List<DomElement>();
+        Find(element =>
+        {
+            if (parsed.Matches(element))
+            {
+                matches.Add(element);
+            }
+
+            return false;
+        });
+        return matches;
     }
 
-    public DomElement? QuerySelector(string selector)
+    public DomElement? QuerySelector(string selector) => Find(CssSelector.Parse(selector).Matches);
+
+    /// <summary>
+    /// The first descendant element, in document order, that <paramref name="match"/> accepts. A plain recursive walk
+    /// (containers are walked through, not returned): pages are searched after every batch, by every waiting tab.
+    /// </summary>
+    internal DomElement? Find(Func<DomElement, bool> match)
     {
-        var parsed = CssSelector.Parse(selector);
-        return Descendants.FirstOrDefault(parsed.Matches);
+        foreach (var child in _children)
+        {
+            if (child is DomElement element && match(element))
+            {
+                return element;
+            }
+
+            if (child is DomParentNode parent && parent.Find(match) is { } found)
+            {
+                return found;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The browser DOM below this node as HTML (event handlers as <c>on*</c> attributes naming their ids).</summary>
