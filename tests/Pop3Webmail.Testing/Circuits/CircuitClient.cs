@@ -175,7 +175,7 @@ public sealed class CircuitClient : IBrowserTab, IAsyncDisposable
             lock (Gate)
             {
                 _waiters.Remove(waiter);
-                throw new TimeoutException($"Waited {Options.Timeout.TotalSeconds:0.#} s for {description} at {_location}; the page shows: {Excerpt(Dom)}");
+                throw new TimeoutException($"Waited {Options.Timeout.TotalSeconds:0.#} s for {description} at {_location}; the page shows: {VisibleText.Excerpt(Dom, 600)}");
             }
         }
         finally
@@ -293,30 +293,6 @@ public sealed class CircuitClient : IBrowserTab, IAsyncDisposable
         }
     }
 
-    /// <summary>The start of what the page reads as (text outside style and script elements), for a failed wait's message.</summary>
-    private static string Excerpt(DomDocument dom)
-    {
-        var text = new System.Text.StringBuilder();
-        void Append(DomParentNode node)
-        {
-            foreach (var child in node.ChildNodes)
-            {
-                if (child is DomText content)
-                {
-                    text.Append(content.Text).Append(' ');
-                }
-                else if (child is DomElement { TagName: not ("style" or "script") } element)
-                {
-                    Append(element);
-                }
-            }
-        }
-
-        Append(dom);
-        var visible = VisibleText.Of(text.ToString());
-        return visible.Length <= 600 ? visible : visible[..600] + "…";
-    }
-
     private async Task LoadPageAsync(Uri target, CancellationToken cancellationToken)
     {
         CircuitPage? old;
@@ -405,23 +381,5 @@ public sealed class CircuitClient : IBrowserTab, IAsyncDisposable
     private sealed record Waiter(Func<bool> Condition, string Description)
     {
         public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
-}
-
-/// <summary>The page's circuit failed or refused what the client asked.</summary>
-public sealed class CircuitClientException : Exception
-{
-    public CircuitClientException()
-    {
-    }
-
-    public CircuitClientException(string message)
-        : base(message)
-    {
-    }
-
-    public CircuitClientException(string message, Exception innerException)
-        : base(message, innerException)
-    {
     }
 }
