@@ -6,8 +6,10 @@ namespace Pop3Webmail.Testing.Circuits;
 /// <summary>
 /// The part of CSS selectors scenarios use, matched against the DOM mirror: type (<c>div</c>, <c>*</c>), <c>#id</c>,
 /// <c>.class</c>, attributes (<c>[a]</c>, <c>[a=v]</c>, <c>~=</c>, <c>^=</c>, <c>$=</c>, <c>*=</c>, quoted or bare
-/// values), <c>:not(compound)</c>, descendant and child (<c>&gt;</c>) combinators, and comma-separated lists.
-/// Anything else is a <see cref="FormatException"/> rather than a silent mismatch.
+/// values), <c>:not(compound)</c>, descendant and child (<c>&gt;</c>) combinators, and comma-separated lists; plus
+/// Playwright's <c>:has-text("…")</c> (the element's text contains it, case-insensitive, whitespace collapsed), so a
+/// selector finds an element by its text the same way in both tabs. Anything else is a <see cref="FormatException"/>
+/// rather than a silent mismatch.
 /// </summary>
 public sealed class CssSelector
 {
@@ -159,6 +161,15 @@ public sealed class CssSelector
                 else if (TryConsume('['))
                 {
                     conditions.Add(ParseAttribute());
+                }
+                else if (text.AsSpan(_position).StartsWith(":has-text(", StringComparison.Ordinal))
+                {
+                    _position += 10;
+                    SkipSpaces();
+                    var wanted = VisibleText.Of(_position < text.Length && text[_position] is '"' or '\'' ? ReadQuoted() : throw Error("a quoted text is expected"));
+                    SkipSpaces();
+                    Expect(')');
+                    conditions.Add(e => VisibleText.Of(e.TextContent).Contains(wanted, StringComparison.OrdinalIgnoreCase));
                 }
                 else if (text.AsSpan(_position).StartsWith(":not(", StringComparison.Ordinal))
                 {

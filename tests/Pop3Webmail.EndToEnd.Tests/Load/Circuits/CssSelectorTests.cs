@@ -24,6 +24,8 @@ public sealed class CssSelectorTests
     [InlineData(".inbox-row:not(.pending)[data-key] .col-subject", "Second")]
     [InlineData("button[disabled], .inbox-delete", "u|d")]
     [InlineData("div.inbox-row.pending span", "First")]
+    [InlineData(".inbox-row:has-text(\"second\") button", "d")]
+    [InlineData(".inbox-row[data-key]:has-text('FIRST') .col-subject", "First")]
     public void SelectorsMatchAsInABrowser(string selector, string expected)
     {
         Assert.Equal(expected.Split('|'), Page.QuerySelectorAll(selector).Select(element => element.TextContent));
@@ -34,6 +36,7 @@ public sealed class CssSelectorTests
     [InlineData("div[data-key")]
     [InlineData("div:hover")]
     [InlineData("div[data-key|=a]")]
+    [InlineData("div:has-text(second)")]
     public void SelectorsOutsideTheSupportedSubsetAreRejected(string selector)
     {
         Assert.Throws<FormatException>(() => CssSelector.Parse(selector));
