@@ -7,7 +7,9 @@ namespace Pop3Webmail.Testing.Circuits;
 /// blazor.web.js's own (renderer attachment, navigation, focus, page title, Virtualize), MudBlazor's that this app
 /// uses (element blur hooks, theme watching, popover provider count) and the app's wwwroot/app.js. A function not
 /// listed here is answered with the error a browser gives for a missing function, and reported as an error of the
-/// run, so a new interop call in the app shows up instead of being silently "answered".
+/// run, so a new interop call in the app shows up instead of being silently "answered". Only calls these flows make
+/// are answered: keyboard navigation (pop3webmail.scrollToRow, mudKeyInterceptor.updatekey) and NavigationLock
+/// (setHasLocationChangingListeners) would be reported, not faked.
 /// </summary>
 internal sealed class BrowserJSFunctions(CircuitPage page, CircuitClientOptions options)
 {
@@ -40,9 +42,6 @@ internal sealed class BrowserJSFunctions(CircuitPage page, CircuitClientOptions 
                 return page.TakeStaticTitle();
             case "Blazor._internal.navigationManager.enableNavigationInterception":
                 page.NavigationInterception = true;
-                return null;
-            case "Blazor._internal.navigationManager.setHasLocationChangingListeners":
-                page.HasLocationChangingListeners = (bool?)args[1] ?? false;
                 return null;
             case "Blazor._internal.navigationManager.navigateTo":
                 var navigation = args[1] as JsonObject;
@@ -92,12 +91,10 @@ internal sealed class BrowserJSFunctions(CircuitPage page, CircuitClientOptions 
                 // No keys are pressed here, so the interceptor never calls back; a missing element fails as in MudBlazor.
                 var id = Text(args, 1);
                 return page.Dom.QuerySelector($"[id=\"{id}\"]") is null ? throw new JSFunctionException("no element found for id: " + id) : null;
-            case "mudKeyInterceptor.updatekey" or "mudKeyInterceptor.disconnect" or "mudPointerEventsNone.cancelListener":
+            case "mudKeyInterceptor.disconnect" or "mudPointerEventsNone.cancelListener":
                 return null;
             case "pop3webmail.timeZone":
                 return options.TimeZone;
-            case "pop3webmail.scrollToRow":
-                return null; // the emulated viewport is never scrolled (see VirtualizeViewport)
             default:
                 var missing = identifier.Split('.');
                 throw new JSFunctionException(

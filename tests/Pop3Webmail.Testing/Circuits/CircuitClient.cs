@@ -191,10 +191,6 @@ public sealed class CircuitClient : IBrowserTab, IAsyncDisposable
     public Task WaitForSettledAsync(CancellationToken cancellationToken = default) =>
         WaitUntilAsync(_ => _page is { PendingDotNetCalls: 0 }, "the page to settle (every call into .NET answered)", cancellationToken);
 
-    /// <summary>Waits until the address bar satisfies <paramref name="predicate"/>.</summary>
-    public Task WaitForLocationAsync(Func<Uri, bool> predicate, string description, CancellationToken cancellationToken = default) =>
-        WaitUntilAsync(_ => predicate(_location), "the address " + description, cancellationToken);
-
     /// <summary>Closes the tab: the disconnect beacon, then the connection.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -358,11 +354,6 @@ public sealed class CircuitClient : IBrowserTab, IAsyncDisposable
             }
 
             await LoadPageAsync(target, cancellationToken);
-            return;
-        }
-
-        if (page.HasLocationChangingListeners && !await page.LocationChangingAsync(target))
-        {
             return;
         }
 

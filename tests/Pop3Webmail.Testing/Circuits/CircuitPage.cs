@@ -33,8 +33,6 @@ internal sealed class CircuitPage : IAsyncDisposable
     private long _rendererInterop;
     private int _nextDotNetCallId = 1;
     private long _nextBatchId = 2; // RenderQueue.ts: the first batch a circuit sends is 2
-    private int _locationChangingCallId;
-    private TaskCompletionSource<bool>? _locationChanging;
     private string? _circuitId;
     private volatile bool _closing;
 
@@ -57,8 +55,6 @@ internal sealed class CircuitPage : IAsyncDisposable
         _connection.On<string, bool, string>("JS.EndInvokeDotNet", OnEndInvokeDotNet);
         _connection.On<int, string>("JS.AttachComponent", OnAttachComponent);
         _connection.On<long, byte[]>("JS.RenderBatch", OnRenderBatchAsync);
-        _connection.On<long>("JS.EndUpdateRootComponents", _ => client.Update(() => RootComponentsUpdated = true));
-        _connection.On<int, bool>("JS.EndLocationChanging", OnEndLocationChanging);
         _connection.On<string>("JS.Error", message => client.Fail("The server reported a circuit error: " + message));
         _connection.Closed += error =>
         {
@@ -81,15 +77,10 @@ internal sealed class CircuitPage : IAsyncDisposable
 
     public BrowserJSFunctions Functions { get; }
 
-    /// <summary>Set once the server confirmed the page's root components (JS.EndUpdateRootComponents).</summary>
-    public bool RootComponentsUpdated { get; private set; }
-
     public bool NavigationInterception { get; set; }
 
     /// <summary>Calls from the page into .NET (events, Virtualize reports) that the server has not answered yet.</summary>
     public int PendingDotNetCalls => _pendingDotNetCalls.Count;
-
-    public bool HasLocationChangingListeners { get; set; }
 
     /// <summary>Loads the page over HTTP and starts its circuit (what blazor.web.js does on a page load).</summary>
     public static async Task<CircuitPage> StartAsync(CircuitClient client, HttpClient http, CookieContainer cookies, Uri location, CancellationToken cancellationToken)
@@ -188,22 +179,6 @@ internal sealed class CircuitPage : IAsyncDisposable
     }
 
     public static HubCall LocationChanged(Uri target, string? state, bool intercepted) => new("OnLocationChanged", [target.ToString(), state, intercepted]);
-
-    /// <summary>A link click with NavigationLock listeners: asks the server first (OnLocationChanging), as NavigationManager.ts does.</summary>
-    public Task<bool> LocationChangingAsync(Uri target)
-    {
-        HubCall call;
-        Task<bool> decision;
-        lock (_client.Gate)
-        {
-            _locationChanging?.TrySetResult(false);
-            _locationChanging = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-            decision = _locationChanging.Task;
-            call = new HubCall("OnLocationChanging", [++_locationChangingCallId, target.ToString(), null, true]);
-        }
-
-        return SendAllAsync([call]).ContinueWith(_ => decision, TaskScheduler.Default).Unwrap();
-    }
 
     /// <summary>Moves the focus, with MudBlazor's blur hook firing afterwards (it runs on a timer) into <paramref name="after"/>.</summary>
     public List<HubCall> MoveFocus(DomElement? target, List<HubCall> after) => WithBlurHooks(() => Input.MoveFocus(target), after);
@@ -319,14 +294,6 @@ internal sealed class CircuitPage : IAsyncDisposable
         var ssrComponentId = int.Parse(selector, NumberStyles.None, CultureInfo.InvariantCulture);
         _client.Options.Recording?.AddAttach(componentId, ssrComponentId);
         Dom.AttachRootComponent(componentId, ssrComponentId);
-    });
-
-    private void OnEndLocationChanging(int callId, bool shouldContinue) => _client.Update(() =>
-    {
-        if (callId == _locationChangingCallId)
-        {
-            _locationChanging?.TrySetResult(shouldContinue);
-        }
     });
 
     private async Task OnRenderBatchAsync(long batchId, byte[] batch)

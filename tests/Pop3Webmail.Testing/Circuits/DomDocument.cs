@@ -21,12 +21,6 @@ public sealed class DomDocument : DomParentNode
     private readonly Dictionary<ulong, DomEventListener> _listeners = [];
     private readonly MarkupParser _markup = new();
 
-    /// <summary>How many batches have been applied (each one is acknowledged to the server).</summary>
-    public int AppliedBatches { get; private set; }
-
-    /// <summary>The components currently rendered into the page.</summary>
-    public int ComponentCount => _componentLocations.Count;
-
     /// <summary>The event handlers currently attached anywhere in the page.</summary>
     public int ListenerCount => _listeners.Count;
 
@@ -44,7 +38,7 @@ public sealed class DomDocument : DomParentNode
     {
         if (!_roots.TryGetValue(ssrComponentId, out var root))
         {
-            root = new DomContainer("root");
+            root = new DomContainer();
             _roots[ssrComponentId] = root;
             InsertChild(_roots.Keys.ToList().IndexOf(ssrComponentId), root);
         }
@@ -75,8 +69,6 @@ public sealed class DomDocument : DomParentNode
         {
             RemoveListener(handlerId);
         }
-
-        AppliedBatches++;
     }
 
     internal override void AppendHtml(StringBuilder html)
@@ -176,7 +168,7 @@ public sealed class DomDocument : DomParentNode
                 parent.InsertChild(index, new DomText(frame.TextContent ?? string.Empty));
                 return 1;
             case RenderTreeFrameType.Component:
-                var container = new DomContainer("component");
+                var container = new DomContainer();
                 parent.InsertChild(index, container);
                 _componentLocations[frame.ComponentId] = container;
                 return 1;
@@ -214,7 +206,7 @@ public sealed class DomDocument : DomParentNode
 
     private void InsertMarkup(DomParentNode parent, int index, RenderTreeFrame frame)
     {
-        var container = new DomContainer("markup");
+        var container = new DomContainer();
         parent.InsertChild(index, container);
         foreach (var node in _markup.Parse(frame.MarkupContent ?? string.Empty, ClosestElement(parent) is { IsSvg: true }))
         {

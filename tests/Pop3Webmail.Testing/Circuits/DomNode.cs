@@ -242,11 +242,8 @@ public abstract class DomParentNode : DomNode
 /// A logical container with no element of its own: a component's output, a markup block, or a root component's
 /// place in the page.
 /// </summary>
-public sealed class DomContainer(string kind) : DomParentNode
+public sealed class DomContainer : DomParentNode
 {
-    /// <summary>"component", "markup" or "root": what the container holds (for diagnostics).</summary>
-    public string Kind { get; } = kind;
-
     internal override void AppendHtml(StringBuilder html)
     {
         foreach (var child in LogicalChildren)
@@ -257,7 +254,7 @@ public sealed class DomContainer(string kind) : DomParentNode
 
     internal override DomNode Clone()
     {
-        var copy = new DomContainer(Kind);
+        var copy = new DomContainer();
         CloneChildrenInto(copy);
         return copy;
     }
