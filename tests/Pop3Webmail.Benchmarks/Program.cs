@@ -1,3 +1,4 @@
+using Pop3Webmail.Benchmarks.Load;
 using Pop3Webmail.Benchmarks.MailboxState;
 using Pop3Webmail.Benchmarks.Micro;
 using Pop3Webmail.Benchmarks.Scenarios;
@@ -8,6 +9,7 @@ namespace Pop3Webmail.Benchmarks;
 /// dotnet run -c Release --project tests/Pop3Webmail.Benchmarks -- [--quick]   side-by-side scenarios (docs/performance.md)
 /// dotnet run -c Release --project tests/Pop3Webmail.Benchmarks -- micro [BenchmarkDotNet args]   hot-path micro-suite
 /// dotnet run -c Release --project tests/Pop3Webmail.Benchmarks -- store   mailbox state store cost (docs/mailbox-state.md)
+/// dotnet run -c Release --project tests/Pop3Webmail.Benchmarks -- --load [--circuits N] [--messages M]   real circuits (artifacts/bench/load.json)
 /// </summary>
 internal static class Program
 {
@@ -24,10 +26,15 @@ internal static class Program
             return await StoreCostBenchmark.RunAsync();
         }
 
+        if (args.Length > 0 && args[0] == "--load")
+        {
+            return LoadOptions.Parse(args[1..], Console.Error) is { } load ? await LoadRunner.RunAsync(load) : 2;
+        }
+
         var unknown = args.Where(a => a != "--quick").ToList();
         if (unknown.Count > 0)
         {
-            await Console.Error.WriteLineAsync($"Unknown arguments: {string.Join(' ', unknown)}. Usage: [--quick] | micro [BenchmarkDotNet arguments] | store");
+            await Console.Error.WriteLineAsync($"Unknown arguments: {string.Join(' ', unknown)}. Usage: [--quick] | micro [BenchmarkDotNet arguments] | store | {LoadOptions.Usage}");
             return 2;
         }
 

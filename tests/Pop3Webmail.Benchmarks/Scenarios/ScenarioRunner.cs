@@ -48,7 +48,7 @@ internal static class ScenarioRunner
     }
 
     /// <summary>Other work on the machine shares the two cores with client and server; the load says how much.</summary>
-    private static string LoadAverage() =>
+    internal static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
     /// <summary>Cores, memory, OS, runtime: what a reader needs to weigh the numbers.</summary>
