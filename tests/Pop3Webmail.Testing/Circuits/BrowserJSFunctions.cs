@@ -5,7 +5,8 @@ namespace Pop3Webmail.Testing.Circuits;
 /// <summary>
 /// The JavaScript functions the server calls on the page (<c>JS.BeginInvokeJS</c>), answered as the browser would:
 /// blazor.web.js's own (renderer attachment, navigation, focus, page title, Virtualize), MudBlazor's that this app
-/// uses (element blur hooks, theme watching, popover provider count) and the app's wwwroot/app.js. A function not
+/// uses (element blur hooks, theme watching, popover provider count) and the app's wwwroot/app.js (time zone, tab id,
+/// the resume-cookie request). A function not
 /// listed here is answered with the error a browser gives for a missing function, and reported as an error of the
 /// run, so a new interop call in the app shows up instead of being silently "answered". Only calls these flows make
 /// are answered: keyboard navigation (pop3webmail.scrollToRow, mudKeyInterceptor.updatekey) and NavigationLock
@@ -95,6 +96,12 @@ internal sealed class BrowserJSFunctions(CircuitPage page, CircuitClientOptions 
                 return null;
             case "pop3webmail.timeZone":
                 return options.TimeZone;
+            case "pop3webmail.tabId":
+                return page.TabId;
+            case "pop3webmail.bindTab":
+                // The page asks the server (over HTTP, with its cookies) to remember the tab's visit for a reload.
+                page.PostInBackground(Text(args, 0) + "&tab=" + page.TabId);
+                return true;
             default:
                 var missing = identifier.Split('.');
                 throw new JSFunctionException(

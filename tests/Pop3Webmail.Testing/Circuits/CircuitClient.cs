@@ -17,6 +17,9 @@ public sealed class CircuitClient : IBrowserTab, IAsyncDisposable
     private static readonly DomDocument NoPage = new();
 
     private readonly CookieContainer _cookies = new();
+
+    /// <summary>The id this tab keeps in its window name (wwwroot/app.js pop3webmail.tabId): random, for the client's life.</summary>
+    internal string TabId { get; } = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
     private readonly HttpClient _http;
     private readonly List<Waiter> _waiters = [];
     private readonly List<string> _errors = [];

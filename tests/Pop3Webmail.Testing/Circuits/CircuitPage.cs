@@ -79,6 +79,30 @@ internal sealed class CircuitPage : IAsyncDisposable
 
     public bool NavigationInterception { get; set; }
 
+    /// <summary>The tab's own id (what the app keeps in the window name): the same across reloads of this client.</summary>
+    public string TabId => _client.TabId;
+
+    /// <summary>
+    /// A fetch the page starts and does not wait for (the app's resume-cookie request): it runs with this tab's cookies,
+    /// and a failure is an error of the run.
+    /// </summary>
+    public void PostInBackground(string relativeUrl) =>
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                using var response = await _http.PostAsync(new Uri(Page.BaseUri, relativeUrl), content: null);
+                if (!response.IsSuccessStatusCode)
+                {
+                    _client.AddError($"POST {relativeUrl} answered {(int)response.StatusCode}.");
+                }
+            }
+            catch (HttpRequestException ex)
+            {
+                _client.AddError($"POST {relativeUrl} failed: {ex.Message}");
+            }
+        });
+
     /// <summary>Calls from the page into .NET (events, Virtualize reports) that the server has not answered yet.</summary>
     public int PendingDotNetCalls => _pendingDotNetCalls.Count;
 
