@@ -3,6 +3,7 @@ using Pop3Webmail.Web.Configuration;
 using Pop3Webmail.Web.Session.TabResume;
 using Pop3Webmail.Web.Session.SignIn;
 using Pop3Webmail.Web.Session.Visit;
+using Pop3Webmail.Web.Telemetry;
 
 namespace Pop3Webmail.Web.Session;
 
@@ -18,6 +19,7 @@ public sealed partial class MailboxSession : IMailboxSession, IAsyncDisposable
     private readonly MailboxSessionRegistry _registry;
     private readonly ResumeTickets _resumeTickets;
     private readonly BrowserContext _browser;
+    private readonly SessionCorrelation _correlation;
     private readonly MailOptions _options;
     private readonly ILogger<MailboxSession> _logger;
     private readonly Lock _lock = new();
@@ -35,10 +37,12 @@ public sealed partial class MailboxSession : IMailboxSession, IAsyncDisposable
         MailboxSessionRegistry registry,
         ResumeTickets resumeTickets,
         BrowserContext browser,
+        SessionCorrelation correlation,
         IOptions<MailOptions> options,
         ILogger<MailboxSession> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
+        _correlation = correlation;
         _signIn = signIn;
         _registry = registry;
         _resumeTickets = resumeTickets;
@@ -268,7 +272,7 @@ public sealed partial class MailboxSession : IMailboxSession, IAsyncDisposable
         SignInOutcome outcome;
         try
         {
-            outcome = await _signIn.SignInAsync(request, _browser, attempt.Token);
+            outcome = await _signIn.SignInAsync(request, _browser, _correlation.Id, attempt.Token);
         }
         catch (OperationCanceledException) when (attempt.IsCancellationRequested)
         {

@@ -4,6 +4,7 @@ using Pop3Webmail.Web.Downloads;
 using Pop3Webmail.Web.Session.SignIn;
 using Pop3Webmail.Web.Session.TabResume;
 using Pop3Webmail.Web.Session.Visit;
+using Pop3Webmail.Web.Telemetry;
 
 namespace Pop3Webmail.Web.Session;
 
@@ -26,6 +27,7 @@ internal static class SessionServiceCollectionExtensions
             sp.GetRequiredService<MailboxSessionRegistry>(),
             sp.GetRequiredService<ResumeTickets>(),
             sp.GetRequiredService<BrowserContext>(),
+            sp.GetRequiredService<SessionCorrelation>(),
             sp.GetRequiredService<IOptions<MailOptions>>(),
             sp.GetRequiredService<ILogger<MailboxSession>>()));
         services.AddScoped<IMailboxSession>(sp => sp.GetRequiredService<MailboxSession>());

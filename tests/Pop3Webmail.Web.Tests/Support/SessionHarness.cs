@@ -9,11 +9,14 @@ using Pop3Webmail.Web.Configuration;
 using Pop3Webmail.Web.Downloads;
 using Pop3Webmail.Web.Mail;
 using Pop3Webmail.Web.MailboxState;
+using Pop3Webmail.Web.Scheduling;
 using Pop3Webmail.Web.Security;
 using Pop3Webmail.Web.Session;
 using Pop3Webmail.Web.Session.SignIn;
 using Pop3Webmail.Web.Session.TabResume;
 using Pop3Webmail.Web.Session.Visit;
+using Pop3Webmail.Web.Telemetry;
+using Pop3Webmail.Web.Tests.Telemetry;
 
 namespace Pop3Webmail.Web.Tests.Support;
 
@@ -43,7 +46,8 @@ internal sealed class SessionHarness : IAsyncDisposable
         Renderer = new MessageRenderer(Microsoft.Extensions.Options.Options.Create(new MailRenderingOptions()));
         MailOptions = mailOptions;
         ResumeTickets = new ResumeTickets(Time);
-        Visits = new VisitServices(Connector, Downloads, Renderer, mailOptions, Time, LoggerFactory);
+        Scheduler = new MailWorkScheduler(Microsoft.Extensions.Options.Options.Create(new MailSchedulerOptions()), Time, Telemetry.Telemetry);
+        Visits = new VisitServices(Connector, Scheduler, Downloads, Renderer, Telemetry.Telemetry, mailOptions, Time, LoggerFactory);
         Store = new MailboxStateStore(mailOptions, Time, LoggerFactory.CreateLogger<MailboxStateStore>());
         SignIn = new SignInFlow(Catalog, Registry, Throttle, Visits, Store, LoggerFactory.CreateLogger<SignInFlow>());
     }
@@ -77,6 +81,11 @@ internal sealed class SessionHarness : IAsyncDisposable
 
     public ResumeTickets ResumeTickets { get; }
 
+    /// <summary>The sessions' metrics and spans, captured for assertions.</summary>
+    public TelemetryCapture Telemetry { get; } = new();
+
+    public MailWorkScheduler Scheduler { get; }
+
     public VisitServices Visits { get; }
 
     public SignInFlow SignIn { get; }
@@ -90,7 +99,7 @@ internal sealed class SessionHarness : IAsyncDisposable
     {
         var session = new MailboxSession(SignIn, Registry, ResumeTickets,
             new BrowserContext { ClientAddress = clientAddress, BrowserKey = browserKey },
-            MailOptions, LoggerFactory.CreateLogger<MailboxSession>());
+            new SessionCorrelation(), MailOptions, LoggerFactory.CreateLogger<MailboxSession>());
         _sessions.Add(session);
         return session;
     }
@@ -110,6 +119,7 @@ internal sealed class SessionHarness : IAsyncDisposable
 
         Registry.Dispose();
         await Store.DisposeAsync();
+        Telemetry.Dispose();
         if (Directory.Exists(StateDirectory))
         {
             Directory.Delete(StateDirectory, recursive: true);

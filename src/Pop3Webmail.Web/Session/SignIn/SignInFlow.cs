@@ -1,8 +1,10 @@
 using Pop3Webmail.Pop3;
 using Pop3Webmail.Web.MailboxState;
+using Pop3Webmail.Web.Scheduling;
 using Pop3Webmail.Web.Security;
 using Pop3Webmail.Web.Session.Visit;
 using Pop3Webmail.Web.Session.Wire;
+using Pop3Webmail.Web.Telemetry;
 
 namespace Pop3Webmail.Web.Session.SignIn;
 
@@ -25,10 +27,18 @@ internal sealed partial class SignInFlow(
     private static readonly TimeSpan[] InUseRetries = [TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(400), TimeSpan.FromSeconds(1)];
     private readonly ILogger<SignInFlow> _logger = logger;
 
-    public async Task<SignInOutcome> SignInAsync(SignInRequest request, BrowserContext browser, CancellationToken cancellationToken)
+    public async Task<SignInOutcome> SignInAsync(SignInRequest request, BrowserContext browser, SessionCorrelationId correlation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(browser);
+        using var timing = services.Telemetry.StartSignIn(correlation);
+        var outcome = await SignInCoreAsync(request, browser, correlation, cancellationToken);
+        timing.Complete(outcome.Result.Error);
+        return outcome;
+    }
+
+    private async Task<SignInOutcome> SignInCoreAsync(SignInRequest request, BrowserContext browser, SessionCorrelationId correlation, CancellationToken cancellationToken)
+    {
         if (SignInPolicy.Validate(request) is { } invalid)
         {
             return Failed(invalid);
@@ -44,6 +54,7 @@ internal sealed partial class SignInFlow(
         var attempt = new SignInAttempt(browser.ClientAddress, browser.BrowserKey, server.Id, userName);
         if (throttle.Check(attempt) is { } wait)
         {
+            services.Telemetry.RecordRateLimitRejection();
             LogRateLimited(server.Id);
             return Failed(SignInError.RateLimited, wait);
         }
@@ -53,6 +64,8 @@ internal sealed partial class SignInFlow(
         bool committedByTakeOver;
         try
         {
+            // Sign-ins come before background work: a crowd signing in at nine is served first.
+            using var slot = await services.Scheduler.AcquireAsync(MailWorkPriority.Interactive, cancellationToken);
             (client, committedByTakeOver) = await LoginAsync(credentials, cancellationToken);
         }
         catch (Exception ex) when (SignInErrors.TryMap(ex, out var error, out var retryAfter) && !cancellationToken.IsCancellationRequested)
@@ -70,7 +83,7 @@ internal sealed partial class SignInFlow(
         throttle.RecordSuccess(attempt);
 
         var account = new MailboxAccount(userName, server.Id, server.Name, services.Options.ReadOnly);
-        var visit = new MailboxVisit(client, credentials, account, services);
+        var visit = new MailboxVisit(client, credentials, account, services, correlation);
 
         // The server has accepted the password: only now may it unlock the remembered mailbox (a wrong one would make
         // the store drop the rows). Its key derivation runs while the mailbox is listed.
@@ -80,6 +93,7 @@ internal sealed partial class SignInFlow(
             // The password is proven now; a visit of another tab for this mailbox gives way (and commits what it marked).
             if (registry.Claim(visit) is { } previous)
             {
+                services.Telemetry.RecordTakeOver();
                 if (previous.HasPendingDeletions)
                 {
                     // Its connection may have broken unnoticed, and committing then means signing in again: on a server
@@ -149,6 +163,7 @@ internal sealed partial class SignInFlow(
                 if (!tookOver && registry.Find(credentials.MailboxKey) is { } holder && holder.Credentials.Matches(credentials.Password))
                 {
                     tookOver = true;
+                    services.Telemetry.RecordTakeOver();
                     var info = await holder.EndAsync(SignOutReason.TakenOver);
                     committed = info.DeletedCount > 0;
                     continue;

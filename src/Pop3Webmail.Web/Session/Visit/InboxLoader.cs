@@ -1,6 +1,8 @@
 using Pop3Webmail.Pop3;
 using Pop3Webmail.Web.Session.Inbox;
+using Pop3Webmail.Web.Scheduling;
 using Pop3Webmail.Web.Session.Wire;
+using Pop3Webmail.Web.Telemetry;
 
 namespace Pop3Webmail.Web.Session.Visit;
 
@@ -8,7 +10,15 @@ namespace Pop3Webmail.Web.Session.Visit;
 /// Fills the inbox: LIST and UIDL, the newest page of summaries before the inbox shows, then the rest in the
 /// background in rounds, giving the wire back between rounds so a click never waits for more than one round.
 /// </summary>
-internal sealed partial class InboxLoader(MailboxWire wire, InboxIndex index, DeletionLedger ledger, Action published, Action<IReadOnlyList<Pop3MessageSummary>> summariesRead, ILogger logger)
+internal sealed partial class InboxLoader(
+    MailboxWire wire,
+    InboxIndex index,
+    DeletionLedger ledger,
+    Action published,
+    Action<IReadOnlyList<Pop3MessageSummary>> summariesRead,
+    MailboxTelemetry telemetry,
+    SessionCorrelationId correlation,
+    ILogger logger)
 {
     /// <summary>Summaries listed before the inbox shows; the rest load in the background.</summary>
     internal const int FirstPageSize = 50;
@@ -21,24 +31,20 @@ internal sealed partial class InboxLoader(MailboxWire wire, InboxIndex index, De
     /// <summary>The background listing, for diagnostics and tests.</summary>
     public Task Completion => _background;
 
-    /// <summary>LIST and UIDL on <paramref name="client"/>, applied to the index (the wire is held by the caller).</summary>
-    public async Task<ListingChange> ListAsync(Pop3Client client, CancellationToken cancellationToken)
+    /// <summary>
+    /// Lists the mailbox in one flight (CAPA, STAT, LIST, UIDL and, right behind STAT's reply, TOP for the newest page:
+    /// see <see cref="Pop3Client.ListMailboxAsync"/>) and applies it to the index (the wire is held by the caller). The
+    /// newest page's summaries arrive with it, so they are fresh (which also checks any carried over by UIDL), and a
+    /// first page costs no round trip more. Without UIDL (RFC 1939 §7 makes it optional) messages are known by number
+    /// and fingerprint only.
+    /// </summary>
+    public async Task<(ListingChange Change, IReadOnlyList<Pop3MessageSummary> Newest)> ListAsync(Pop3Client client, CancellationToken cancellationToken)
     {
-        var sizes = await client.ListAsync(cancellationToken);
-        IReadOnlyList<Pop3MessageUid>? uids = null;
-        if (client.Capabilities.Uidl || !client.Capabilities.IsSupported)
-        {
-            try
-            {
-                uids = await client.UidlAsync(cancellationToken);
-            }
-            catch (Pop3CommandException ex) when (!MailboxWire.IsConnectionLoss(ex))
-            {
-                // UIDL is optional (RFC 1939 §7): without it messages are known by number and fingerprint only.
-            }
-        }
-
-        return index.Apply(sizes, uids);
+        var listing = await client.ListMailboxAsync(FirstPageSize, cancellationToken);
+        var change = index.Apply(listing.Sizes, listing.Uids);
+        index.Verify(listing.NewestSummaries);
+        summariesRead(listing.NewestSummaries);
+        return (change, listing.NewestSummaries);
     }
 
     /// <summary>
@@ -131,7 +137,9 @@ internal sealed partial class InboxLoader(MailboxWire wire, InboxIndex index, De
             while (more && !lifetime.IsCancellationRequested)
             {
                 using var lease = await wire.AcquireAsync(lifetime);
-                more = await lease.RunAsync((client, ct) => LoadAsync(client, BackgroundChunkSize, ct), retryAfterReconnect: true, lifetime);
+                using var listing = telemetry.StartListing(correlation, ListingKind.Background);
+                more = await lease.RunAsync((client, ct) => LoadAsync(client, BackgroundChunkSize, ct), retryAfterReconnect: true, lifetime, MailWorkPriority.Background);
+                listing.Complete(OperationOutcome.Succeeded);
             }
         }
         catch (OperationCanceledException) when (lifetime.IsCancellationRequested)

@@ -1,3 +1,4 @@
+using Pop3Webmail.Web.Scheduling;
 using Pop3Webmail.Web.Session.Wire;
 
 namespace Pop3Webmail.Web.Session.Visit;
@@ -54,7 +55,7 @@ internal sealed partial class KeepAlive : IDisposable
                     {
                         await client.NoopAsync(ct);
                         return true;
-                    }, retryAfterReconnect: true, _lifetime);
+                    }, retryAfterReconnect: true, _lifetime, MailWorkPriority.KeepAlive);
                     LogSent();
                 }
                 catch (OperationCanceledException) when (_lifetime.IsCancellationRequested)

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Pop3Webmail.Pop3;
 using Pop3Webmail.Web.Session.Inbox;
 using Pop3Webmail.Web.Session.Wire;
+using Pop3Webmail.Web.Telemetry;
 
 namespace Pop3Webmail.Web.Session.Visit;
 
@@ -34,6 +35,7 @@ internal sealed partial class MailboxVisit : IWireOwner, IAsyncDisposable
     private readonly Lock _lock = new();
     private readonly KeepAlive _keepAlive;
     private readonly VisitDownloads _downloads;
+    private readonly TrackedSession _tracked;
     private VisitMemory _memory;
     private ImmutableHashSet<string> _read = ImmutableHashSet.Create<string>(StringComparer.Ordinal);
     private ImmutableHashSet<string> _new = ImmutableHashSet.Create<string>(StringComparer.Ordinal);
@@ -45,15 +47,17 @@ internal sealed partial class MailboxVisit : IWireOwner, IAsyncDisposable
     private bool _attached = true;
     private TaskCompletionSource _detached = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public MailboxVisit(Pop3Client client, MailboxCredentials credentials, MailboxAccount account, VisitServices services)
+    public MailboxVisit(Pop3Client client, MailboxCredentials credentials, MailboxAccount account, VisitServices services, SessionCorrelationId correlation)
     {
+        Correlation = correlation;
+        _tracked = services.Telemetry.StartSession(SessionStartKind.SignedIn);
         _services = services;
         _logger = services.LoggerFactory.CreateLogger<MailboxVisit>();
         Account = account;
-        _wire = new MailboxWire(client, credentials, services.Connector, services.Time, services.LoggerFactory.CreateLogger<MailboxWire>()) { Owner = this };
+        _wire = new MailboxWire(client, credentials, services, services.LoggerFactory.CreateLogger<MailboxWire>()) { Owner = this };
         _wire.StatusChanged += (_, _) => RaiseChanged();
         _deletions = new MailboxDeletions(_index, _ledger);
-        _loader = new InboxLoader(_wire, _index, _ledger, Publish, Remember, services.LoggerFactory.CreateLogger<InboxLoader>());
+        _loader = new InboxLoader(_wire, _index, _ledger, Publish, Remember, services.Telemetry, correlation, services.LoggerFactory.CreateLogger<InboxLoader>());
         _opened = new OpenedMessageCache(services.Options.LargeMessageThreshold);
         _downloads = new VisitDownloads(_wire, _index, _ledger, _loader, _opened, _items, services, ReportDownloadFailed);
         _memory = new VisitMemory(null, _logger);
@@ -67,6 +71,9 @@ internal sealed partial class MailboxVisit : IWireOwner, IAsyncDisposable
     public event EventHandler<SignOutInfo>? Ended;
 
     public MailboxAccount Account { get; }
+
+    /// <summary>The opaque id its log lines and spans carry (never derived from the user).</summary>
+    public SessionCorrelationId Correlation { get; }
 
     public MailboxCredentials Credentials => _wire.Credentials;
 
@@ -130,8 +137,10 @@ internal sealed partial class MailboxVisit : IWireOwner, IAsyncDisposable
     /// </summary>
     public async Task OpenAsync(bool reconnectFirst, Task<VisitMemory> memory, CancellationToken cancellationToken)
     {
+        using var listing = _services.Telemetry.StartListing(Correlation, ListingKind.FirstPage);
         using (var lease = await _wire.AcquireAsync(cancellationToken))
         {
+            IReadOnlyList<Pop3MessageSummary> newest = [];
             if (reconnectFirst)
             {
                 await lease.ReconnectAsync(cancellationToken);
@@ -139,16 +148,13 @@ internal sealed partial class MailboxVisit : IWireOwner, IAsyncDisposable
             }
             else
             {
-                await lease.RunAsync(async (client, ct) =>
-                {
-                    await _loader.ListAsync(client, ct);
-                    return true;
-                }, retryAfterReconnect: false, cancellationToken);
+                newest = await lease.RunAsync(async (client, ct) => (await _loader.ListAsync(client, ct)).Newest, retryAfterReconnect: false, cancellationToken);
             }
 
-            // Key derivation for the memory ran meanwhile; only messages it does not know are read now.
+            // The memory's key derivation ran while the listing was on its way; what it knows is not read again.
             _memory = await memory;
             Recall();
+            Remember(newest);
             await lease.RunAsync(async (client, ct) =>
             {
                 await _loader.LoadFirstPageAsync(client, ct);
@@ -156,6 +162,7 @@ internal sealed partial class MailboxVisit : IWireOwner, IAsyncDisposable
             }, retryAfterReconnect: false, cancellationToken);
         }
 
+        listing.Complete(OperationOutcome.Succeeded);
         Publish();
         _loader.Start(_lifetime.Token);
     }
@@ -215,6 +222,7 @@ internal sealed partial class MailboxVisit : IWireOwner, IAsyncDisposable
     public async Task<OpenedMessage> OpenMessageAsync(string key, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
+        using var timing = _services.Telemetry.StartMessageOpen(Correlation);
         var opened = await _wire.RunAsync(async (client, ct) =>
         {
             await _loader.EnsureVerifiedAsync(client, [key], ct);
@@ -225,6 +233,7 @@ internal sealed partial class MailboxVisit : IWireOwner, IAsyncDisposable
 
             return await _opened.OpenAsync(client, message, _items.ItemFor(message, summary), ct);
         }, cancellationToken);
+        timing.Complete(OperationOutcome.Succeeded);
         SetRead(key, true);
         return opened;
     }
@@ -327,6 +336,7 @@ internal sealed partial class MailboxVisit : IWireOwner, IAsyncDisposable
         _keepAlive.Dispose();
         _opened.Dispose();
         _downloads.Close();
+        _tracked.End(SignOutReason.CircuitClosed);
         await _memory.DisposeAsync();
         await _wire.DisposeAsync();
         _lifetime.Dispose();
@@ -335,7 +345,8 @@ internal sealed partial class MailboxVisit : IWireOwner, IAsyncDisposable
     async Task IWireOwner.OnReconnectedAsync(Pop3Client client, CancellationToken cancellationToken)
     {
         var trusted = _index.UidlsTrusted;
-        var change = await _loader.ListAsync(client, cancellationToken);
+        using var listing = _services.Telemetry.StartListing(Correlation, ListingKind.Refresh);
+        var (change, _) = await _loader.ListAsync(client, cancellationToken);
         if (_opened.Current is { } current && _index.Find(current.Key) is null)
         {
             _opened.Forget(current.Key);
@@ -349,6 +360,7 @@ internal sealed partial class MailboxVisit : IWireOwner, IAsyncDisposable
         }
 
         var replay = await _deletions.ReplayAsync(client, cancellationToken);
+        listing.Complete(OperationOutcome.Succeeded);
         _notice = new MailboxNotice(_reconnectKind, change.Added, change.Removed, replay.Dropped);
         _reconnectKind = MailboxNoticeKind.ConnectionRestored;
         Publish();
@@ -377,6 +389,11 @@ internal sealed partial class MailboxVisit : IWireOwner, IAsyncDisposable
         var info = commit
             ? new SignOutInfo(reason, end.Quit ? pending : 0, DeletionsFailed: pending > 0 && !end.Quit)
             : new SignOutInfo(reason, 0, DeletionsFailed: false, DeletionsKept: pending);
+        var telemetry = _services.Telemetry;
+        telemetry.RecordQuit(end switch { { Quit: false } => QuitOutcome.Failed, { Reset: true } => QuitOutcome.Reset, _ => QuitOutcome.Committed });
+        telemetry.RecordPendingDeletions(PendingDeletionOutcome.Committed, info.DeletedCount);
+        telemetry.RecordPendingDeletions(PendingDeletionOutcome.Discarded, pending - info.DeletedCount);
+        _tracked.End(reason);
         _downloads.Close();
         _opened.Dispose();
         if (commit && end.Quit)
@@ -407,7 +424,16 @@ internal sealed partial class MailboxVisit : IWireOwner, IAsyncDisposable
     private void Recall()
     {
         var listed = _index.Messages.Where(static m => m.Uid is not null).ToArray();
-        _index.AddRemembered(listed.Select(m => _memory.Recall(m.Uid!, m.Number, m.Size)).OfType<Pop3MessageSummary>());
+        var recalled = listed.Select(m => _memory.Recall(m.Uid!, m.Number, m.Size)).OfType<Pop3MessageSummary>().ToArray();
+        _index.AddRemembered(recalled);
+        if (_memory.IsOpen)
+        {
+            for (var i = 0; i < listed.Length; i++)
+            {
+                _services.Telemetry.RecordStoreLookup(i < recalled.Length ? StoreLookupResult.Hit : StoreLookupResult.Miss);
+            }
+        }
+
         var remembered = _memory.Remembered;
         _read = [.. listed.Where(m => remembered.TryGetValue(m.Uid!, out var r) && r.Read && r.Size == m.Size).Select(static m => m.Key)];
         _new = _memory.IsRevisit ? [.. listed.Where(m => !remembered.ContainsKey(m.Uid!)).Select(static m => m.Key)] : [];

@@ -27,6 +27,9 @@ internal sealed partial class VisitMemory : IAsyncDisposable
         _writer = memory is null ? Task.CompletedTask : Task.Run(WriteAsync);
     }
 
+    /// <summary>True when the mailbox is remembered at all (the store is on and working).</summary>
+    public bool IsOpen => _memory is not null;
+
     /// <summary>True when a previous visit is remembered (so messages it did not know are new).</summary>
     public bool IsRevisit => _memory?.PreviousVisit is not null;
 

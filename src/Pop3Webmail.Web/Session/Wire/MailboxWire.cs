@@ -1,4 +1,7 @@
 using Pop3Webmail.Pop3;
+using Pop3Webmail.Web.Scheduling;
+using Pop3Webmail.Web.Session.Visit;
+using Pop3Webmail.Web.Telemetry;
 
 namespace Pop3Webmail.Web.Session.Wire;
 
@@ -38,20 +41,24 @@ internal sealed partial class MailboxWire : IAsyncDisposable
     private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly CancellationTokenSource _closing = new();
     private readonly IPop3Connector _connector;
+    private readonly MailWorkScheduler _scheduler;
+    private readonly MailboxTelemetry _telemetry;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private Pop3Client _client;
     private long _lastActivity;
     private volatile WireStatus _status;
 
-    public MailboxWire(Pop3Client client, MailboxCredentials credentials, IPop3Connector connector, TimeProvider time, ILogger logger)
+    public MailboxWire(Pop3Client client, MailboxCredentials credentials, VisitServices services, ILogger logger)
     {
         _client = client;
         Credentials = credentials;
-        _connector = connector;
-        _time = time;
+        _connector = services.Connector;
+        _scheduler = services.Scheduler;
+        _telemetry = services.Telemetry;
+        _time = services.Time;
         _logger = logger;
-        _lastActivity = time.GetTimestamp();
+        _lastActivity = _time.GetTimestamp();
     }
 
     /// <summary>Raised (on any thread) when <see cref="Status"/> changes.</summary>
@@ -94,6 +101,13 @@ internal sealed partial class MailboxWire : IAsyncDisposable
         using var lease = await AcquireAsync(cancellationToken);
         return await lease.RunAsync(operation, retryAfterReconnect: true, cancellationToken);
     }
+
+    /// <summary>
+    /// A process-wide slot for one step of POP3 work, taken with the wire already held (never the other way round: a
+    /// slot holder then never waits on anything but the server, so slots cannot deadlock on wires).
+    /// </summary>
+    internal ValueTask<MailWorkSlot> SlotAsync(MailWorkPriority priority, CancellationToken cancellationToken) =>
+        _scheduler.AcquireAsync(priority, cancellationToken);
 
     /// <summary>
     /// Lets the connection go for good. With <paramref name="commit"/> the marked deletions are committed by QUIT
@@ -227,11 +241,13 @@ internal sealed partial class MailboxWire : IAsyncDisposable
             catch (Exception ex) when (SignInErrors.IsConnectionFailure(ex))
             {
                 SetStatus(WireStatus.ConnectionLost);
+                _telemetry.RecordReconnect(ReconnectOutcome.Failed);
                 LogReconnectFailed(ex.GetType().Name);
                 throw new MailboxException(MailboxErrorKind.ConnectionLost, ex);
             }
         }
 
+        _telemetry.RecordReconnect(ReconnectOutcome.Succeeded);
         _client = client;
         try
         {
@@ -307,14 +323,16 @@ internal sealed class WireLease : IDisposable
     /// operation is replaced and the operation run once more when <paramref name="retryAfterReconnect"/> allows it.
     /// Any failure reaches the caller as a <see cref="MailboxException"/>.
     /// </summary>
-    public async Task<T> RunAsync<T>(Func<Pop3Client, CancellationToken, Task<T>> operation, bool retryAfterReconnect, CancellationToken cancellationToken)
+    public async Task<T> RunAsync<T>(Func<Pop3Client, CancellationToken, Task<T>> operation, bool retryAfterReconnect, CancellationToken cancellationToken, MailWorkPriority priority = MailWorkPriority.Interactive)
     {
         ArgumentNullException.ThrowIfNull(operation);
         var wire = Wire;
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, wire.Closing);
         var token = linked.Token;
+        MailWorkSlot? slot = null;
         try
         {
+            slot = await wire.SlotAsync(priority, token);
             var client = wire.Client;
             if (!client.IsConnected)
             {
@@ -344,6 +362,10 @@ internal sealed class WireLease : IDisposable
             }
 
             throw MailboxWire.Translate(ex);
+        }
+        finally
+        {
+            slot?.Dispose();
         }
     }
 
