@@ -32,7 +32,7 @@ public sealed class DownloadTests(WebmailFixture fixture)
         Assert.Equal(stored, emlBytes);
 
         // The page stayed where it was: a download is not a navigation away from the message.
-        await Assertions.Expect(tab.Page.Locator("h1.message-subject")).ToHaveTextAsync(report.Subject);
+        await Assertions.Expect(tab.Page.Locator(".message-view .message-subject")).ToHaveTextAsync(report.Subject);
     }
 
     [Fact(Timeout = 60_000)]
@@ -62,7 +62,7 @@ public sealed class DownloadTests(WebmailFixture fixture)
         });
         await AttachmentDownloadButton(ownerTab, MessageFactory.RussianAttachmentName).ClickAsync();
         await AttachmentDownloadButton(ownerTab, MessageFactory.RussianAttachmentName).ClickAsync();
-        await Assertions.Expect(ownerTab.Page.Locator("h1.message-subject")).ToBeVisibleAsync();
+        await Assertions.Expect(ownerTab.Page.Locator(".message-view .message-subject")).ToBeVisibleAsync();
         await WaitForAsync(() => links.Count == 2);
         var (first, second) = links.ToArray() switch { [var a, var b] => (a, b), _ => throw new InvalidOperationException("Two links expected.") };
 

@@ -110,7 +110,7 @@ internal sealed class WebmailTab : IAsyncDisposable
     public async Task OpenMessageAsync(string subject)
     {
         await Row(subject).Locator(".col-subject").ClickAsync();
-        await Page.Locator("h1.message-subject").WaitForAsync();
+        await Page.Locator(".message-view .message-subject").WaitForAsync();
     }
 
     public async Task SignOutAsync()
