@@ -31,6 +31,8 @@ public sealed partial class Inbox
     private string? _error;
     private string? _announcement;
     private string? _shownId;
+    private string? _showing;
+    private bool _fromList;
     private bool _wide;
     private bool _focusList;
     private bool _focusMessage;
@@ -71,6 +73,12 @@ public sealed partial class Inbox
     private bool PaneVisible => _wide && Preferences.ReadingPane;
 
     private InboxItem? OpenItem => Id is null ? null : Session.Messages.FirstOrDefault(m => m.Key == Id);
+
+    /// <summary>
+    /// The message shown, or asked for: a navigation takes a round trip through the browser, and keys pressed
+    /// meanwhile must already act on the message they will see.
+    /// </summary>
+    private string? CurrentMessage => _showing ?? Id;
 
     /// <summary>Messages new since the last visit that have not been opened yet.</summary>
     private int NewCount => Session.Messages.Count(m => Session.IsNew(m.Key) && !Session.IsRead(m.Key));
@@ -122,6 +130,15 @@ public sealed partial class Inbox
             return;
         }
 
+        _shownId = Id;
+        if (_showing is not null && _showing != Id)
+        {
+            return; // a step on the way to a message asked for since: the keys already act on that one
+        }
+
+        // Arrived where this page asked to go, or by the browser's Back and Forward: the entry says how.
+        _showing = null;
+        _fromList = Id is not null && Navigation.HistoryEntryState == OpenedFromList;
         if (Id is not null)
         {
             View.Highlighted = Id;
@@ -130,8 +147,6 @@ public sealed partial class Inbox
         {
             _focusList = true; // back from a message: the list, where it was, has the focus again
         }
-
-        _shownId = Id;
     }
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
@@ -183,7 +198,7 @@ public sealed partial class Inbox
 
     private InboxItem? Neighbour(int offset)
     {
-        if (Id is not { } id)
+        if (CurrentMessage is not { } id)
         {
             return null;
         }
@@ -200,7 +215,7 @@ public sealed partial class Inbox
     private async Task OpenAsync(InboxItem message)
     {
         View.Highlighted = message.Key;
-        if (Id == message.Key)
+        if (CurrentMessage == message.Key)
         {
             _focusMessage = !PaneVisible;
             return;
@@ -219,22 +234,28 @@ public sealed partial class Inbox
     /// </summary>
     private void Show(string key)
     {
-        var url = "message?id=" + Uri.EscapeDataString(key);
-        Navigation.NavigateTo(url, Id is null
-            ? new NavigationOptions { HistoryEntryState = OpenedFromList }
-            : new NavigationOptions { ReplaceHistoryEntry = true, HistoryEntryState = Navigation.HistoryEntryState });
+        var fromList = CurrentMessage is null;
+        _fromList |= fromList;
+        _showing = key;
+        Navigation.NavigateTo("message?id=" + Uri.EscapeDataString(key), new NavigationOptions
+        {
+            ReplaceHistoryEntry = !fromList,
+            HistoryEntryState = _fromList ? OpenedFromList : null,
+        });
     }
 
     /// <summary>Back to the list: the history entry the message came from when there is one, else the list anew.</summary>
     private Task CloseAsync()
     {
-        if (Id is null)
+        if (CurrentMessage is null)
         {
             return Task.CompletedTask;
         }
 
-        if (Navigation.HistoryEntryState == OpenedFromList)
+        if (_fromList)
         {
+            _fromList = false;
+            _showing = null;
             return Scripts.BackAsync();
         }
 
@@ -321,7 +342,7 @@ public sealed partial class Inbox
         index = Math.Clamp(index, 0, rows.Count - 1);
         var key = rows[index].Key;
         View.Highlighted = key;
-        if (PaneVisible && Id != key)
+        if (PaneVisible && CurrentMessage != key)
         {
             Show(key);
         }
@@ -370,7 +391,7 @@ public sealed partial class Inbox
         if (await DeleteAsync([key]) && next is not null && View.Highlighted == key)
         {
             View.Highlighted = next.Key;
-            if (Id == key)
+            if (CurrentMessage == key)
             {
                 Show(next.Key);
             }
