@@ -75,6 +75,34 @@ public sealed class DownloadTests(WebmailFixture fixture)
         Assert.Equal(SampleFiles.Pdf, ownerBytes);
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task ADownloadThatFailsLeavesTheReaderInTheAppWithTheSessionAlive()
+    {
+        fixture.Require();
+        var date = WebmailFixture.FirstDate;
+        var account = fixture.CreateAccount("download-gone",
+            MessageFactory.Plain("Gone meanwhile", "Deleted by another mail program.", date),
+            MessageFactory.Plain("Still here", "Stays.", date.AddHours(1)));
+        await using var tab = await fixture.OpenTabAsync();
+        var page = tab.Page;
+        var downloads = 0;
+        page.Download += (_, _) => downloads++;
+        await tab.SignInAsync(account);
+        await tab.OpenMessageAsync("Gone meanwhile");
+        await account.DeleteInNewSessionAsync("Gone meanwhile", TestContext.Current.CancellationToken);
+        var address = page.Url;
+
+        await page.Locator(".message-download").ClickAsync();
+        await page.Locator("iframe.download-frame").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
+
+        // Still the app, still signed in: the next message opens over the same circuit.
+        await tab.OpenMessageAsync("Still here");
+        await Assertions.Expect(page.Locator(".message-view .mail-text-body")).ToHaveTextAsync("Stays.");
+        Assert.Equal(address, page.Url.Replace(Uri.EscapeDataString(account.Uidl("Still here")), Uri.EscapeDataString(account.Uidl("Gone meanwhile")), StringComparison.Ordinal));
+        Assert.Equal(0, downloads);
+        Assert.Equal(1, account.Server.CountPop3Sessions(account.Name));
+    }
+
     private static ILocator AttachmentDownloadButton(WebmailTab tab, string fileName) =>
         tab.Page.Locator(".mail-attachment").Filter(new LocatorFilterOptions { HasText = fileName }).Locator(".mail-attachment-download");
 

@@ -141,6 +141,9 @@ public sealed class LayoutAndRoutingTests : WebmailComponentTest
         var russian = cut.FindAll(".language-switch a")[1];
         Assert.Equal("culture/ru?returnUrl=%2Fmessage%3Fid%3Duid-1", russian.GetAttribute("href"));
         Assert.Equal("false", russian.GetAttribute("data-enhance-nav"));
+
+        Services.GetRequiredService<NavigationManager>().NavigateTo("inbox"); // the link follows the page
+        cut.WaitForAssertion(() => Assert.Equal("culture/ru?returnUrl=%2Finbox", cut.FindAll(".language-switch a")[1].GetAttribute("href")));
     }
 
     [Fact]
