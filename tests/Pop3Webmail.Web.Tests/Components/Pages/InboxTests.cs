@@ -157,6 +157,36 @@ public sealed class InboxTests : WebmailComponentTest
     }
 
     [Fact]
+    public void ANoticeIsNotShownWhileTheConnectionIsDown()
+    {
+        using var culture = new CultureScope("en");
+        SignIn(false, ThreeMessages);
+        Session.Notice = new MailboxNotice(MailboxNoticeKind.MailChecked, 0, 0, 0);
+        Session.Status = MailboxSessionStatus.ConnectionLost;
+
+        var cut = Render<Inbox>();
+
+        Assert.Empty(cut.FindAll(".inbox-notice")); // "no new mail" next to "connection lost" would be stale
+        Session.Status = MailboxSessionStatus.Ready;
+        Session.Raise();
+        cut.WaitForAssertion(() => Assert.Contains("No new mail.", cut.Find(".inbox-notice").TextContent, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void BackgroundLoadingIsAProgressBarWithAName()
+    {
+        using var culture = new CultureScope("en");
+        SignIn(false, ThreeMessages);
+        Session.Progress = new InboxProgress(3, 12);
+
+        var cut = Render<Inbox>();
+
+        var bar = cut.Find(".inbox-progress [role=progressbar]");
+        Assert.Equal("Loading messages…", bar.GetAttribute("aria-label"));
+        Assert.Equal("25", bar.GetAttribute("aria-valuenow"));
+    }
+
+    [Fact]
     public void AFailedDownloadIsSaidInTheInbox()
     {
         using var culture = new CultureScope("en");
