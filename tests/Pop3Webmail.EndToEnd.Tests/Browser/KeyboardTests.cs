@@ -22,14 +22,14 @@ public sealed class KeyboardTests(WebmailFixture fixture)
         var keyboard = page.Keyboard;
         await tab.GotoAsync("login");
 
-        await TabUntilAsync(page, ".login-user input");
+        await TabUntilAsync(tab, ".login-user input");
         await keyboard.TypeAsync(account.Name);
         await keyboard.PressAsync("Tab");
         await keyboard.TypeAsync(account.Password);
         await keyboard.PressAsync("Enter");
         await tab.InboxRows.First.WaitForAsync();
 
-        await TabUntilAsync(page, ".inbox-grid");
+        await TabUntilAsync(tab, ".inbox-grid");
         var gridFocusVisible = await FocusIsVisibleAsync(page);
         await keyboard.PressAsync("ArrowDown");
         await keyboard.PressAsync("ArrowDown");
@@ -40,7 +40,7 @@ public sealed class KeyboardTests(WebmailFixture fixture)
         await Assertions.Expect(page.Locator(".inbox-pending")).ToContainTextAsync(UiText.Inbox("PendingDeletions", 1));
         await Assertions.Expect(page.Locator(".inbox-announcement")).ToHaveTextAsync(UiText.Inbox("AnnounceDeleted", 1));
         await Assertions.Expect(page.Locator(".message-view .mail-text-body")).ToHaveTextAsync("One.");
-        var focusAfterDelete = await ActiveClassAsync(page);
+        var focusAfterDelete = await tab.FocusedElementAsync();
 
         await keyboard.PressAsync("u");
         await Assertions.Expect(page.Locator(".inbox-pending")).ToHaveCountAsync(0);
@@ -49,7 +49,7 @@ public sealed class KeyboardTests(WebmailFixture fixture)
         await keyboard.PressAsync("Escape");
         await Assertions.Expect(page.Locator(".message-view")).ToHaveCountAsync(0);
         await Assertions.Expect(page).ToHaveURLAsync(tab.Url("inbox").ToString()); // one step back: where the list was
-        await ShiftTabUntilAsync(page, ".app-sign-out");
+        await ShiftTabUntilAsync(tab, ".app-sign-out");
         var signOutFocusVisible = await FocusIsVisibleAsync(page);
         await keyboard.PressAsync("Enter");
         await page.Locator(".login-signed-out").WaitForAsync();
@@ -64,28 +64,25 @@ public sealed class KeyboardTests(WebmailFixture fixture)
         Assert.Equal(3, account.StoredMessageCount);
     }
 
-    private static Task TabUntilAsync(IPage page, string selector) => MoveFocusUntilAsync(page, "Tab", selector);
+    private static Task TabUntilAsync(WebmailTab tab, string selector) => MoveFocusUntilAsync(tab, "Tab", selector);
 
-    private static Task ShiftTabUntilAsync(IPage page, string selector) => MoveFocusUntilAsync(page, "Shift+Tab", selector);
+    private static Task ShiftTabUntilAsync(WebmailTab tab, string selector) => MoveFocusUntilAsync(tab, "Shift+Tab", selector);
 
     /// <summary>Presses the key until the focus is on <paramref name="selector"/> (at most 30 times: a tab order, not a maze).</summary>
-    private static async Task MoveFocusUntilAsync(IPage page, string key, string selector)
+    private static async Task MoveFocusUntilAsync(WebmailTab tab, string key, string selector)
     {
         for (var i = 0; i < 30; i++)
         {
-            if (await page.EvaluateAsync<bool>("s => !!document.activeElement && document.activeElement.matches(s)", selector))
+            if (await tab.Page.EvaluateAsync<bool>("s => !!document.activeElement && document.activeElement.matches(s)", selector))
             {
                 return;
             }
 
-            await page.Keyboard.PressAsync(key);
+            await tab.Page.Keyboard.PressAsync(key);
         }
 
-        Assert.Fail($"{key} never reached {selector}; the focus ended on {await ActiveClassAsync(page)}.");
+        Assert.Fail($"{key} never reached {selector}; the focus ended on {await tab.FocusedElementAsync()}.");
     }
-
-    private static Task<string> ActiveClassAsync(IPage page) =>
-        page.EvaluateAsync<string>("() => document.activeElement ? document.activeElement.tagName + '.' + document.activeElement.className : 'none'");
 
     /// <summary>A focus ring: an outline or an inset box shadow on the focused element.</summary>
     private static Task<bool> FocusIsVisibleAsync(IPage page) => page.EvaluateAsync<bool>("""

@@ -26,11 +26,11 @@ public sealed class ReadingPaneTests(WebmailFixture fixture)
         var listVisible = await page.Locator(".inbox-grid").IsVisibleAsync();
         await page.Keyboard.PressAsync("ArrowDown");
         await Assertions.Expect(page.Locator(".message-view .mail-text-body")).ToHaveTextAsync("Body of Second.");
-        var focusAfterMove = await ActiveClassAsync(page);
+        var focusAfterMove = await tab.FocusedElementAsync();
 
         await page.Keyboard.PressAsync("Delete");
         await Assertions.Expect(page.Locator(".message-view .mail-text-body")).ToHaveTextAsync("Body of First.");
-        var focusAfterDelete = await ActiveClassAsync(page);
+        var focusAfterDelete = await tab.FocusedElementAsync();
         await page.GoBackAsync();
         await Assertions.Expect(page.Locator(".message-view")).ToHaveCountAsync(0);
 
@@ -92,16 +92,13 @@ public sealed class ReadingPaneTests(WebmailFixture fixture)
         await Assertions.Expect(page.Locator(".message-view")).ToHaveCountAsync(0);
         await Assertions.Expect(tab.Row(subject)).ToBeInViewportAsync();
         var scrolledBack = await grid.EvaluateAsync<double>("g => g.scrollTop");
-        var focus = await ActiveClassAsync(page);
+        var focus = await tab.FocusedElementAsync();
 
         Assert.True(listHidden, "The message should show instead of the list.");
         Assert.Equal(scrolledTo, scrolledBack);
         Assert.Contains("inbox-grid", focus, StringComparison.Ordinal);
         Assert.Contains("highlighted", await tab.Row(subject).GetAttributeAsync("class") ?? string.Empty, StringComparison.Ordinal);
     }
-
-    private static Task<string> ActiveClassAsync(IPage page) =>
-        page.EvaluateAsync<string>("() => document.activeElement ? document.activeElement.className : 'none'");
 
     private static TestMessage[] FiveMessages()
     {

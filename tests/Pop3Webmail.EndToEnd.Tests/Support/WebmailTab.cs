@@ -125,6 +125,10 @@ internal sealed class WebmailTab : IAsyncDisposable
         await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Artifacts.ScreenshotPath(name), FullPage = true });
     }
 
+    /// <summary>The focused element as "TAG.class names", for asserting where the focus is.</summary>
+    public Task<string> FocusedElementAsync() =>
+        Page.EvaluateAsync<string>("() => document.activeElement ? document.activeElement.tagName + '.' + document.activeElement.className : 'none'");
+
     /// <summary>How many entries localStorage and sessionStorage of the app's origin hold together.</summary>
     public Task<int> BrowserStorageEntriesAsync() => Page.EvaluateAsync<int>("() => localStorage.length + sessionStorage.length");
 
