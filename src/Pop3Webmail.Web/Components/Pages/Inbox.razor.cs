@@ -18,12 +18,6 @@ namespace Pop3Webmail.Web.Components.Pages;
 /// </summary>
 public sealed partial class Inbox
 {
-    /// <summary>The history entry state of a message opened from the list: Back goes there rather than anew to the list.</summary>
-    internal const string OpenedFromList = "opened-from-list";
-
-    /// <summary>Rows Page Up and Page Down move.</summary>
-    private const int PageRows = 10;
-
     private MessageList? _list;
     private MessageView? _message;
     private DotNetObjectReference<Inbox>? _callbacks;
@@ -31,8 +25,7 @@ public sealed partial class Inbox
     private string? _error;
     private string? _announcement;
     private string? _shownId;
-    private string? _showing;
-    private bool _fromList;
+    private MessageHistory _history = default!;
     private bool _wide;
     private bool _focusList;
     private bool _focusMessage;
@@ -74,11 +67,8 @@ public sealed partial class Inbox
 
     private InboxItem? OpenItem => Id is null ? null : Session.Messages.FirstOrDefault(m => m.Key == Id);
 
-    /// <summary>
-    /// The message shown, or asked for: a navigation takes a round trip through the browser, and keys pressed
-    /// meanwhile must already act on the message they will see.
-    /// </summary>
-    private string? CurrentMessage => _showing ?? Id;
+    /// <summary>The message shown, or asked for and on its way (see <see cref="MessageHistory"/>).</summary>
+    private string? CurrentMessage => _history.Current(Id);
 
     /// <summary>Messages new since the last visit that have not been opened yet.</summary>
     private int NewCount => Session.Messages.Count(m => Session.IsNew(m.Key) && !Session.IsRead(m.Key));
@@ -120,6 +110,7 @@ public sealed partial class Inbox
     {
         base.OnInitialized();
         Preferences.Changed += OnPreferencesChanged;
+        _history = new MessageHistory(Navigation);
         _autoCheck = new AutoMailCheck(Time, MailOptions.Value.AutoCheckInterval, () => InvokeAsync(AutoCheckAsync));
     }
 
@@ -131,14 +122,11 @@ public sealed partial class Inbox
         }
 
         _shownId = Id;
-        if (_showing is not null && _showing != Id)
+        if (!_history.Arrive(Id))
         {
             return; // a step on the way to a message asked for since: the keys already act on that one
         }
 
-        // Arrived where this page asked to go, or by the browser's Back and Forward: the entry says how.
-        _showing = null;
-        _fromList = Id is not null && Navigation.HistoryEntryState == OpenedFromList;
         if (Id is not null)
         {
             View.Highlighted = Id;
@@ -160,9 +148,9 @@ public sealed partial class Inbox
             await TimeZone.EnsureAsync();
             _focusList = false; // the page's first focus is the heading's (FocusOnNavigate)
             StateHasChanged();
-            if (View.IndexOf(View.Highlighted) is var index and >= 0 && _list is not null)
+            if (View.Highlighted is { } highlighted)
             {
-                await _list.ShowAsync(index);
+                await ShowRowAsync(highlighted);
             }
 
             return;
@@ -222,46 +210,13 @@ public sealed partial class Inbox
         }
 
         Show(message.Key);
-        if (_list is not null)
-        {
-            await _list.ShowAsync(View.IndexOf(message.Key));
-        }
+        await ShowRowAsync(message.Key);
     }
 
-    /// <summary>
-    /// Shows <paramref name="key"/>: from the list as a new history entry (Back closes it), from another message in
-    /// its place (Back still goes to the list).
-    /// </summary>
-    private void Show(string key)
-    {
-        var fromList = CurrentMessage is null;
-        _fromList |= fromList;
-        _showing = key;
-        Navigation.NavigateTo("message?id=" + Uri.EscapeDataString(key), new NavigationOptions
-        {
-            ReplaceHistoryEntry = !fromList,
-            HistoryEntryState = _fromList ? OpenedFromList : null,
-        });
-    }
+    private void Show(string key) => _history.Show(key, Id);
 
     /// <summary>Back to the list: the history entry the message came from when there is one, else the list anew.</summary>
-    private Task CloseAsync()
-    {
-        if (CurrentMessage is null)
-        {
-            return Task.CompletedTask;
-        }
-
-        if (_fromList)
-        {
-            _fromList = false;
-            _showing = null;
-            return Scripts.BackAsync();
-        }
-
-        Navigation.NavigateTo("inbox", replace: true);
-        return Task.CompletedTask;
-    }
+    private Task CloseAsync() => _history.Close(Id) ? Scripts.BackAsync() : Task.CompletedTask;
 
     private async Task StepAsync(int offset)
     {
@@ -272,110 +227,72 @@ public sealed partial class Inbox
 
         View.Highlighted = target.Key;
         Show(target.Key);
-        if (_list is not null)
-        {
-            await _list.ShowAsync(View.IndexOf(target.Key));
-        }
+        await ShowRowAsync(target.Key);
     }
 
-    /// <summary>
-    /// ↑/↓ or j/k move (and with the reading pane, show the message), Page Up/Down and Home/End jump, Enter opens,
-    /// Space checks, Delete deletes (the checked rows, else the highlighted one), u undoes, Escape closes the message.
-    /// </summary>
+    /// <summary>The grid's keys (see <see cref="GridKeys"/>); with the reading pane, moving shows the message too.</summary>
     private async Task OnListKeyDownAsync(KeyboardEventArgs e)
     {
         var rows = Rows;
-        if (rows.Count == 0 || e.CtrlKey || e.AltKey || e.MetaKey)
+        var key = GridKeys.Interpret(e, View.IndexOf(View.Highlighted), rows.Count);
+        var row = key.Row >= 0 ? rows[key.Row] : null;
+        switch (key.Action)
         {
-            return;
-        }
-
-        var current = View.IndexOf(View.Highlighted);
-        switch (e.Key)
-        {
-            case "ArrowDown" or "j":
-                await MoveToAsync(rows, current < 0 ? 0 : current + 1);
+            case GridAction.Move:
+                await MoveToAsync(rows[key.Row]);
                 break;
-            case "ArrowUp" or "k":
-                await MoveToAsync(rows, current < 0 ? 0 : current - 1);
+            case GridAction.Open:
+                await OpenAsync(row!);
                 break;
-            case "PageDown":
-                await MoveToAsync(rows, Math.Max(current, 0) + PageRows);
-                break;
-            case "PageUp":
-                await MoveToAsync(rows, current - PageRows);
-                break;
-            case "Home":
-                await MoveToAsync(rows, 0);
-                break;
-            case "End":
-                await MoveToAsync(rows, rows.Count - 1);
-                break;
-            case "Enter" when current >= 0:
-                await OpenAsync(rows[current]);
-                break;
-            case " " when current >= 0 && !ReadOnly && !Session.PendingDeletions.Contains(rows[current].Key):
-                if (!View.Checked.Remove(rows[current].Key))
+            case GridAction.ToggleCheck when !ReadOnly && !Session.PendingDeletions.Contains(row!.Key):
+                if (!View.Checked.Remove(row.Key))
                 {
-                    View.Checked.Add(rows[current].Key);
+                    View.Checked.Add(row.Key);
                 }
 
                 break;
-            case "Delete" when View.Checked.Count > 0:
+            case GridAction.Delete when View.Checked.Count > 0:
                 await DeleteCheckedAsync();
                 break;
-            case "Delete" when current >= 0:
-                await DeleteOneAsync(rows[current].Key);
+            case GridAction.Delete when row is not null:
+                await DeleteOneAsync(row.Key);
                 break;
-            case "u":
-                await UndoFromKeyboardAsync(rows, current);
+            case GridAction.Undo:
+                await UndoFromKeyboardAsync(row);
                 break;
-            case "Escape":
+            case GridAction.Close:
                 await CloseAsync();
                 break;
         }
     }
 
-    /// <summary>Highlights row <paramref name="index"/> (clamped); with the reading pane, the message shows beside the list.</summary>
-    private async Task MoveToAsync(List<InboxItem> rows, int index)
+    /// <summary>Highlights <paramref name="message"/>; with the reading pane, the message shows beside the list.</summary>
+    private async Task MoveToAsync(InboxItem message)
     {
-        index = Math.Clamp(index, 0, rows.Count - 1);
-        var key = rows[index].Key;
-        View.Highlighted = key;
-        if (PaneVisible && CurrentMessage != key)
+        View.Highlighted = message.Key;
+        if (PaneVisible && CurrentMessage != message.Key)
         {
-            Show(key);
+            Show(message.Key);
         }
 
-        if (_list is not null)
+        await ShowRowAsync(message.Key);
+    }
+
+    /// <summary>u: the highlighted row if it is marked, else the most recent deletion still pending.</summary>
+    private async Task UndoFromKeyboardAsync(InboxItem? highlighted)
+    {
+        var key = highlighted is not null && Session.PendingDeletions.Contains(highlighted.Key)
+            ? highlighted.Key
+            : View.PopPendingDeletion(Session.PendingDeletions);
+        if (key is not null)
         {
-            await _list.ShowAsync(index);
+            View.Highlighted = key;
+            await UndoAsync(key);
+            await ShowRowAsync(key);
         }
     }
 
-    private async Task UndoFromKeyboardAsync(List<InboxItem> rows, int current)
-    {
-        if (current >= 0 && Session.PendingDeletions.Contains(rows[current].Key))
-        {
-            await UndoAsync(rows[current].Key);
-            return;
-        }
-
-        while (View.RecentlyDeleted.TryPop(out var key))
-        {
-            if (Session.PendingDeletions.Contains(key))
-            {
-                View.Highlighted = key;
-                await UndoAsync(key);
-                if (_list is not null)
-                {
-                    await _list.ShowAsync(View.IndexOf(key));
-                }
-
-                return;
-            }
-        }
-    }
+    private Task ShowRowAsync(string key) => _list?.ShowAsync(View.IndexOf(key)) ?? Task.CompletedTask;
 
     private Task<bool> DeleteCheckedAsync() => DeleteAsync([.. View.Checked]);
 
@@ -396,10 +313,7 @@ public sealed partial class Inbox
                 Show(next.Key);
             }
 
-            if (_list is not null)
-            {
-                await _list.ShowAsync(View.IndexOf(next.Key));
-            }
+            await ShowRowAsync(next.Key);
         }
     }
 
