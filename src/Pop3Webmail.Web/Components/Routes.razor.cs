@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
+using Pop3Webmail.Web.Components.Common;
 using Pop3Webmail.Web.Session;
 
 namespace Pop3Webmail.Web.Components;
@@ -20,6 +21,10 @@ public sealed partial class Routes : IDisposable
     [Parameter]
     public string? ClientAddress { get; set; }
 
+    /// <summary>Theme and layout as the page request carried them, so the first paint is already right (see App).</summary>
+    [Parameter]
+    public DisplaySettings? Display { get; set; }
+
     /// <summary>The browser's resume cookie entries (tab id → handle), from the page request; null when it has none.</summary>
     [Parameter]
     public Dictionary<string, string>? ResumeHandles { get; set; }
@@ -36,6 +41,11 @@ public sealed partial class Routes : IDisposable
     {
         Browser.BrowserKey = BrowserKey ?? string.Empty;
         Browser.ClientAddress = ClientAddress ?? "unknown";
+        if (Display is not null)
+        {
+            Preferences.Initialize(Display);
+        }
+
         _resuming = ResumeHandles is { Count: > 0 } && Session.Account is null && RendererInfo.IsInteractive;
         Session.Changed += OnSessionChanged;
     }

@@ -45,6 +45,13 @@ public sealed class MailOptions
     /// </summary>
     public bool AllowPrivateNetworks { get; init; }
 
+    /// <summary>
+    /// How often the open inbox checks for new mail by itself while its tab is visible (like the "Check for new mail"
+    /// button: pending deletions stay pending). Zero turns it off.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan AutoCheckInterval { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>How long a download link issued by a session stays valid.</summary>
     public TimeSpan DownloadLinkLifetime { get; init; } = TimeSpan.FromMinutes(2);
 

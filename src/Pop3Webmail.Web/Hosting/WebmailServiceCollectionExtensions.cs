@@ -42,6 +42,9 @@ public static class WebmailServiceCollectionExtensions
         services.AddScoped<IdleSignOutMonitor>();
         services.AddScoped<InboxViewState>();
         services.AddScoped<BrowserTimeZone>();
+        services.AddScoped<PageScripts>();
+        services.AddScoped<DisplayPreferences>();
+        services.AddScoped<TabHistory>();
         services.AddScoped<AuthenticationStateProvider, MailboxAuthenticationStateProvider>();
         services.TryAddEnumerable(ServiceDescriptor.Scoped<CircuitHandler, MailboxCircuitHandler>());
 

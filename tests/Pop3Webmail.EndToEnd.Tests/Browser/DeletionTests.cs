@@ -34,7 +34,7 @@ public sealed class DeletionTests(WebmailFixture fixture)
         var signedOut = await tab.Page.Locator(".login-signed-out").InnerTextAsync();
 
         Assert.Equal(4, storedWhileSignedIn);
-        Assert.Equal(UiText.Login("SignedOutDeleted", "1"), signedOut.Trim());
+        Assert.Equal(UiText.SignedOut("SignedOut", "DeletionsDone", 1), signedOut.Trim());
         var session = await account.WaitForEndedSessionAsync(cancellationToken: TestContext.Current.CancellationToken);
         Assert.True(session.LoggedOut, session.DisconnectReason);
         Assert.Equal(1, session.Deleted);

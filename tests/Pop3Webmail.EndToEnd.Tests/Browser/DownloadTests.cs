@@ -32,7 +32,7 @@ public sealed class DownloadTests(WebmailFixture fixture)
         Assert.Equal(stored, emlBytes);
 
         // The page stayed where it was: a download is not a navigation away from the message.
-        await Assertions.Expect(tab.Page.Locator("h1.message-subject")).ToHaveTextAsync(report.Subject);
+        await Assertions.Expect(tab.Page.Locator(".message-view .message-subject")).ToHaveTextAsync(report.Subject);
     }
 
     [Fact(Timeout = 60_000)]
@@ -62,7 +62,7 @@ public sealed class DownloadTests(WebmailFixture fixture)
         });
         await AttachmentDownloadButton(ownerTab, MessageFactory.RussianAttachmentName).ClickAsync();
         await AttachmentDownloadButton(ownerTab, MessageFactory.RussianAttachmentName).ClickAsync();
-        await Assertions.Expect(ownerTab.Page.Locator("h1.message-subject")).ToBeVisibleAsync();
+        await Assertions.Expect(ownerTab.Page.Locator(".message-view .message-subject")).ToBeVisibleAsync();
         await WaitForAsync(() => links.Count == 2);
         var (first, second) = links.ToArray() switch { [var a, var b] => (a, b), _ => throw new InvalidOperationException("Two links expected.") };
 
@@ -97,11 +97,37 @@ public sealed class DownloadTests(WebmailFixture fixture)
         Assert.Equal(200, preview.Status);
         Assert.StartsWith("inline", await preview.HeaderValueAsync("content-disposition"), StringComparison.Ordinal);
         Assert.StartsWith("sandbox;", await preview.HeaderValueAsync("content-security-policy"), StringComparison.Ordinal);
-        await Assertions.Expect(tab.Page.Locator("h1.message-subject")).ToHaveTextAsync(report.Subject);
+        await Assertions.Expect(tab.Page.Locator(".message-view .message-subject")).ToHaveTextAsync(report.Subject);
     }
 
-    private static ILocator Attachment(WebmailTab tab, string fileName) =>
-        tab.Page.Locator(".mail-attachment").Filter(new LocatorFilterOptions { HasText = fileName });
+    [Fact(Timeout = 60_000)]
+    public async Task ADownloadThatFailsLeavesTheReaderInTheAppToldWhyWithNothingCommitted()
+    {
+        fixture.Require();
+        var date = WebmailFixture.FirstDate;
+        var account = fixture.CreateAccount("download-gone",
+            MessageFactory.Plain("Gone meanwhile", "Deleted by another mail program.", date),
+            MessageFactory.Plain("Still here", "Stays.", date.AddHours(1)));
+        await using var tab = await fixture.OpenTabAsync();
+        var page = tab.Page;
+        var downloads = 0;
+        page.Download += (_, _) => downloads++;
+        await tab.SignInAsync(account);
+        await tab.OpenMessageAsync("Gone meanwhile");
+        await account.DeleteInNewSessionAsync("Gone meanwhile", TestContext.Current.CancellationToken);
+        var address = page.Url;
+
+        await page.Locator(".message-download").ClickAsync();
+        await page.Locator("iframe.download-frame").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
+        await Assertions.Expect(page.Locator(".inbox-notice .mailbox-alert-text")).ToHaveTextAsync(UiText.Get("Components.Mailbox.MailboxText", "NoticeDownloadFailed"));
+
+        // Still the app, still signed in: the next message opens over the same circuit.
+        await tab.OpenMessageAsync("Still here");
+        await Assertions.Expect(page.Locator(".message-view .mail-text-body")).ToHaveTextAsync("Stays.");
+        Assert.Equal(address, page.Url.Replace(Uri.EscapeDataString(account.Uidl("Still here")), Uri.EscapeDataString(account.Uidl("Gone meanwhile")), StringComparison.Ordinal));
+        Assert.Equal(0, downloads);
+        Assert.Equal(1, account.Server.CountPop3Sessions(account.Name));
+    }
 
     private static ILocator AttachmentDownloadButton(WebmailTab tab, string fileName) =>
         Attachment(tab, fileName).Locator(".mail-attachment-download");
@@ -116,4 +142,7 @@ public sealed class DownloadTests(WebmailFixture fixture)
             await Task.Delay(20, timeout.Token);
         }
     }
+
+    private static ILocator Attachment(WebmailTab tab, string fileName) =>
+        tab.Page.Locator(".mail-attachment").Filter(new LocatorFilterOptions { HasText = fileName });
 }

@@ -31,6 +31,8 @@ public sealed class KioskTests(WebmailFixture fixture)
 
         await tab.GotoAsync("login");
         var passwordAutocomplete = await tab.Page.Locator(".login-password input").GetAttributeAsync("autocomplete");
+        await tab.Page.Locator(".theme-toggle").ClickAsync(); // a display choice lasts as long as this tab, no longer
+        await Assertions.Expect(tab.Page.Locator(".theme-toggle")).ToHaveAttributeAsync("aria-pressed", "true");
         await tab.SignInAsync(account);
         var storageWhileSignedIn = await tab.BrowserStorageEntriesAsync();
         var countdownBeforeWarning = await countdown.CountAsync();
@@ -49,6 +51,7 @@ public sealed class KioskTests(WebmailFixture fixture)
         Assert.Equal(0, storageWhileSignedIn);
         Assert.Equal(0, storageAfterwards);
         Assert.All(cookies, cookie => Assert.Equal(-1, cookie.Expires)); // session cookies only: gone with the browser
+        Assert.DoesNotContain(cookies, cookie => cookie.Name is "p3w-theme" or "p3w-pane");
         var session = await account.WaitForEndedSessionAsync(cancellationToken: TestContext.Current.CancellationToken);
         Assert.True(session.LoggedOut, session.DisconnectReason);
     }

@@ -26,7 +26,7 @@ public sealed class ReadingMailTests(WebmailFixture fixture)
         var subjects = await tab.InboxSubjectsAsync();
         await tab.OpenMessageAsync(koi8.Subject);
         await tab.ScreenshotAsync("message-koi8r");
-        var shownSubject = await tab.Page.Locator("h1.message-subject").InnerTextAsync();
+        var shownSubject = await tab.Page.Locator(".message-view .message-subject").InnerTextAsync();
         var shownFrom = await tab.Page.Locator(".message-from").InnerTextAsync();
         var shownBody = await tab.Page.Locator(".mail-text-body").InnerTextAsync();
         await tab.SignOutAsync();

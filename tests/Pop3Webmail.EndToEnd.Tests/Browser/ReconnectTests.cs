@@ -34,7 +34,7 @@ public sealed class ReconnectTests(WebmailFixture fixture)
         Assert.Equal("Read after the restart.", body.Trim());
         Assert.Contains(UiText.Inbox("NoticeReconnected"), notice, StringComparison.Ordinal);
         Assert.Contains(UiText.Inbox("PendingDeletions", 1), pending, StringComparison.Ordinal);
-        Assert.Equal(UiText.Login("SignedOutDeleted", "1"), signedOut.Trim());
+        Assert.Equal(UiText.SignedOut("SignedOut", "DeletionsDone", 1), signedOut.Trim());
 
         // The server saw the first session cut without QUIT (nothing committed), then a second one that deleted the message.
         await account.Server.WaitForSessionAsync(s => s.User == account.Name && s.LoggedOut, cancellationToken: TestContext.Current.CancellationToken);

@@ -25,16 +25,29 @@ internal sealed record MailAccount(DovecotServer Server, string Name, string Pas
     public string Uidl(string subject) => Mailbox.ExpectedUidl(Messages.ToList().IndexOf(Message(subject)) + 1);
 
     /// <summary>What a new POP3 session (another mail program) sees: the UIDLs of the messages on the server.</summary>
-    public async Task<IReadOnlyList<string>> UidlsInNewSessionAsync(CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<string>> UidlsInNewSessionAsync(CancellationToken cancellationToken = default) =>
+        InNewSessionAsync<IReadOnlyList<string>>(async (client, ct) => [.. (await client.UidlAsync(ct)).Select(u => u.Uid)], cancellationToken);
+
+    /// <summary>Another mail program deletes the message with <paramref name="subject"/> (DELE, then QUIT commits it).</summary>
+    public Task DeleteInNewSessionAsync(string subject, CancellationToken cancellationToken = default) =>
+        InNewSessionAsync(async (client, ct) =>
+        {
+            var uidl = Uidl(subject);
+            var number = (await client.UidlAsync(ct)).Single(u => u.Uid == uidl).MessageNumber;
+            await client.DeleteAsync(number, ct);
+            return true;
+        }, cancellationToken);
+
+    private async Task<T> InNewSessionAsync<T>(Func<Pop3Client, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {
         var client = new Pop3Client(new Pop3ClientOptions { Security = Pop3Security.StartTls, CertificateThumbprint = Server.CertificateThumbprint });
         await using (client)
         {
             await client.ConnectAsync(Server.Host, Server.Port, cancellationToken);
             await client.AuthenticateAsync(Name, Password, cancellationToken);
-            var uidls = await client.UidlAsync(cancellationToken);
+            var result = await work(client, cancellationToken);
             await client.QuitAsync(cancellationToken);
-            return [.. uidls.Select(u => u.Uid)];
+            return result;
         }
     }
 }

@@ -21,7 +21,13 @@ internal static class UiText
 
     public static string Login(string key, params object[] arguments) => Get("Components.Pages.Login", key, arguments);
 
-    public static string Inbox(string key, params object[] arguments) => Get("Components.Pages.Inbox", key, arguments);
+    public static string Inbox(string key, params object[] arguments) => Get("Components.Mailbox.MailboxText", key, arguments);
+
+    public static string Message(string key, params object[] arguments) => Get("Components.Mailbox.MessageView", key, arguments);
+
+    /// <summary>The login page's word on a session that ended: why, then what became of the marked messages.</summary>
+    public static string SignedOut(string reasonKey, string? deletionsKey = null, int count = 0) =>
+        deletionsKey is null ? Login(reasonKey) : Login(reasonKey) + " " + Login(deletionsKey, count.ToString(CultureInfo.InvariantCulture));
 
     public static string Mail(string key, params object[] arguments) => Get("Mail.MailStrings", key, arguments);
 }

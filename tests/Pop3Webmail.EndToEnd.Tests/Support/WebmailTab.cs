@@ -110,7 +110,7 @@ internal sealed class WebmailTab : IAsyncDisposable
     public async Task OpenMessageAsync(string subject)
     {
         await Row(subject).Locator(".col-subject").ClickAsync();
-        await Page.Locator("h1.message-subject").WaitForAsync();
+        await Page.Locator(".message-view .message-subject").WaitForAsync();
     }
 
     public async Task SignOutAsync()
@@ -124,6 +124,10 @@ internal sealed class WebmailTab : IAsyncDisposable
         Directory.CreateDirectory(Artifacts.ScreenshotDirectory);
         await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Artifacts.ScreenshotPath(name), FullPage = true });
     }
+
+    /// <summary>The focused element as "TAG.class names", for asserting where the focus is.</summary>
+    public Task<string> FocusedElementAsync() =>
+        Page.EvaluateAsync<string>("() => document.activeElement ? document.activeElement.tagName + '.' + document.activeElement.className : 'none'");
 
     /// <summary>How many entries localStorage and sessionStorage of the app's origin hold together.</summary>
     public Task<int> BrowserStorageEntriesAsync() => Page.EvaluateAsync<int>("() => localStorage.length + sessionStorage.length");

@@ -39,6 +39,9 @@ internal sealed class FakeMailboxSession : IMailboxSession
     /// <summary>What the next sign-in returns; success also sets <see cref="Account"/>.</summary>
     public SignInResult NextSignIn { get; set; } = SignInResult.Success;
 
+    /// <summary>When set, a sign-in waits for it (after being recorded), as one to a slow server would.</summary>
+    public Task? SignInGate { get; set; }
+
     /// <summary>What opening a message does; by default it parses the message from <see cref="MessageSources"/>.</summary>
     public Func<string, Task<OpenedMessage>>? Open { get; set; }
 
@@ -89,16 +92,21 @@ internal sealed class FakeMailboxSession : IMailboxSession
         }
     }
 
-    public Task<SignInResult> SignInAsync(SignInRequest request, CancellationToken cancellationToken = default)
+    public async Task<SignInResult> SignInAsync(SignInRequest request, CancellationToken cancellationToken = default)
     {
         SignIns.Add(request);
+        if (SignInGate is { } gate)
+        {
+            await gate;
+        }
+
         if (NextSignIn.Succeeded)
         {
             SignedIn();
         }
 
         Raise();
-        return Task.FromResult(NextSignIn);
+        return NextSignIn;
     }
 
     /// <summary>Resume handles that <see cref="ResumeAsync"/> accepts (each signs the fake in).</summary>

@@ -28,6 +28,9 @@ public abstract class WebmailComponentTest : BunitContext
         Services.AddSingleton<IMailboxSession>(Session);
         Services.AddScoped<InboxViewState>();
         Services.AddScoped<BrowserTimeZone>();
+        Services.AddScoped<PageScripts>();
+        Services.AddScoped<DisplayPreferences>();
+        Services.AddScoped<TabHistory>();
         Services.AddScoped<IdleSignOutMonitor>();
         Services.AddScoped<BrowserContext>();
         Authorization = AddAuthorization();

@@ -108,6 +108,24 @@ public sealed class InboxViewState
         return _view;
     }
 
+    /// <summary>
+    /// The most recent deletion that is still pending, taken off <see cref="RecentlyDeleted"/> (with any undone since,
+    /// which are of no more use); null when there is none.
+    /// </summary>
+    public string? PopPendingDeletion(IReadOnlySet<string> pending)
+    {
+        ArgumentNullException.ThrowIfNull(pending);
+        while (RecentlyDeleted.TryPop(out var key))
+        {
+            if (pending.Contains(key))
+            {
+                return key;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Position of a message in the current view, or -1.</summary>
     public int IndexOf(string? key) => key is not null && _positions.TryGetValue(key, out var index) ? index : -1;
 

@@ -23,6 +23,13 @@ public partial class AttachmentList
     public Func<MailAttachment, string?>? DownloadUrl { get; set; }
 
     /// <summary>
+    /// Starts a download without leaving the page (a navigation would end the circuit, and a failed download would
+    /// replace the app); the page says so when it fails.
+    /// </summary>
+    [Parameter, EditorRequired]
+    public EventCallback<string> StartDownload { get; set; }
+
+    /// <summary>
     /// A fresh URL that serves a previewable attachment (a raster image) inline, or null when unavailable. Without it
     /// there is no preview button.
     /// </summary>
@@ -37,12 +44,12 @@ public partial class AttachmentList
         }
     }
 
-    private void Download(MailAttachment attachment)
+    private async Task Download(MailAttachment attachment)
     {
-        // The response is an attachment, so the browser saves it and the page stays where it is.
+        // Links are asked for only when clicked: each is a one-time token that expires soon.
         if (DownloadUrl?.Invoke(attachment) is { } url)
         {
-            Navigation.NavigateTo(url, forceLoad: true);
+            await StartDownload.InvokeAsync(url);
         }
     }
 

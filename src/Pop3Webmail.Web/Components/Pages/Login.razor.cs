@@ -50,15 +50,16 @@ public sealed partial class Login
 
     private string? SignOutMessage => _result is null && Session.LastSignOut is { } info ? DescribeSignOut(info) : null;
 
-    private Severity SignOutSeverity => Session.LastSignOut is { DeletionsFailed: true } or { Reason: SignOutReason.TakenOver or SignOutReason.IdleTimeout }
-        ? Severity.Warning
-        : Severity.Success;
+    /// <summary>Green only for what the user chose and what went as planned; anything else is worth a second look.</summary>
+    private Severity SignOutSeverity => Session.LastSignOut is { Reason: SignOutReason.UserSignedOut, DeletionsFailed: false, DeletionsKept: 0 }
+        ? Severity.Success
+        : Severity.Warning;
 
     protected override void OnInitialized()
     {
         if (Session.Account is not null)
         {
-            Navigation.NavigateTo(SafeReturnUrl);
+            Navigation.NavigateTo(SafeReturnUrl, replace: true);
             return;
         }
 
@@ -81,6 +82,12 @@ public sealed partial class Login
 
     private async Task SignInAsync()
     {
+        // A second submit (a double click, Enter pressed twice) while the first is on its way is the same request.
+        if (_busy)
+        {
+            return;
+        }
+
         _busy = true;
         _result = null;
         var password = _model.Password;
@@ -101,7 +108,8 @@ public sealed partial class Login
 
         if (_result.Succeeded)
         {
-            Navigation.NavigateTo(SafeReturnUrl);
+            // In place of the login page: Back from the inbox should not lead to a form that only forwards again.
+            Navigation.NavigateTo(SafeReturnUrl, replace: true);
         }
     }
 
@@ -126,15 +134,28 @@ public sealed partial class Login
         };
     }
 
-    private string DescribeSignOut(SignOutInfo info) => info switch
+    /// <summary>Why the session ended, and what became of the messages marked for deletion.</summary>
+    private string DescribeSignOut(SignOutInfo info)
     {
-        { DeletionsFailed: true } => L["SignedOutDeletionsFailed"],
-        { Reason: SignOutReason.TakenOver } => L["SignedOutTakenOver"],
-        { Reason: SignOutReason.IdleTimeout } => L["SignedOutIdle"],
-        { Reason: SignOutReason.ApplicationStopping } => L["SignedOutStopping"],
-        { DeletedCount: > 0 } => L["SignedOutDeleted", info.DeletedCount.ToString("N0", CultureInfo.CurrentCulture)],
-        _ => L["SignedOut"],
-    };
+        string why = info.Reason switch
+        {
+            SignOutReason.TakenOver => L["SignedOutTakenOver"],
+            SignOutReason.IdleTimeout => L["SignedOutIdle"],
+            SignOutReason.ApplicationStopping => L["SignedOutStopping"],
+            SignOutReason.ServerRestarted => L["SignedOutServerRestarted"],
+            SignOutReason.UnexpectedError => L["SignedOutUnexpectedError"],
+            SignOutReason.CircuitClosed => L["SignedOutSessionEnded"],
+            _ => L["SignedOut"],
+        };
+        string? deletions = info switch
+        {
+            { DeletionsFailed: true } => L["DeletionsFailed"].Value,
+            { DeletionsKept: > 0 } => L["DeletionsKept", info.DeletionsKept.ToString("N0", CultureInfo.CurrentCulture)].Value,
+            { DeletedCount: > 0 } => L["DeletionsDone", info.DeletedCount.ToString("N0", CultureInfo.CurrentCulture)].Value,
+            _ => null,
+        };
+        return deletions is null ? why : why + " " + deletions;
+    }
 
     private sealed class LoginModel
     {

@@ -1,4 +1,5 @@
 using Bunit;
+using Bunit.TestDoubles;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using Pop3Webmail.Web.Components;
@@ -85,13 +86,88 @@ public sealed class LayoutAndRoutingTests : WebmailComponentTest
     }
 
     [Fact]
-    public void SignedOutTheAppBarOffersTheLanguages()
+    public void SigningOutFromAMessageLandsOnACleanLoginPage()
     {
+        SignIn(false, FakeMailboxSession.Summary(1, "Hello"));
+        Session.MessageSources["uid-1"] = "Subject: Hello\r\n\r\nHi.\r\n";
+        var navigation = Services.GetRequiredService<NavigationManager>();
+        navigation.NavigateTo("message?id=uid-1");
+        var cut = Render<Routes>();
+        cut.WaitForAssertion(() => Assert.Equal("Hello", cut.Find(".message-subject").TextContent));
+
+        cut.Find(".app-sign-out").Click();
+
+        // Two navigations race here (the router's redirect of a page that now needs a session, and the sign-out's
+        // own); both go to the same clean address.
+        cut.WaitForAssertion(() => Assert.Equal("http://localhost/login", navigation.Uri));
+        Assert.DoesNotContain(Services.GetRequiredService<BunitNavigationManager>().History, h => h.Uri.Contains("returnUrl", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void TheLayoutRemembersThatThisTabHadASession()
+    {
+        var history = Services.GetRequiredService<TabHistory>();
+        Render<MainLayout>(p => p.Add(x => x.Body, (RenderFragment)(b => b.AddContent(0, "page"))));
+        Assert.False(history.SignedInBefore);
+
+        SignIn();
+        Session.Raise();
+
+        Assert.True(history.SignedInBefore);
+    }
+
+    [Fact]
+    public void TheSkipLinkJumpsToTheMainContentOfThisPage()
+    {
+        using var culture = new CultureScope("en");
+        Services.GetRequiredService<NavigationManager>().NavigateTo("inbox");
+
         var cut = Render<MainLayout>(p => p.Add(x => x.Body, (RenderFragment)(b => b.AddContent(0, "page"))));
 
-        var links = cut.FindAll(".language-switch a");
-        Assert.Equal(["English", "Русский"], links.Select(l => l.TextContent));
-        Assert.StartsWith("culture/ru?returnUrl=", links[1].GetAttribute("href"), StringComparison.Ordinal);
+        var skip = cut.Find("a.skip-link");
+        Assert.Equal("Skip to main content", skip.TextContent);
+        Assert.Equal("http://localhost/inbox#main-content", skip.GetAttribute("href"));
+        Assert.Equal("-1", cut.Find("main#main-content").GetAttribute("tabindex"));
+    }
+
+    [Fact]
+    public void SignedInTheAppBarStillOffersTheLanguagesAsAReloadOfThisPage()
+    {
+        SignIn(false, FakeMailboxSession.Summary(1, "Hello"));
+        Services.GetRequiredService<NavigationManager>().NavigateTo("message?id=uid-1");
+
+        var cut = Render<MainLayout>(p => p.Add(x => x.Body, (RenderFragment)(b => b.AddContent(0, "page"))));
+
+        var russian = cut.FindAll(".language-switch a")[1];
+        Assert.Equal("culture/ru?returnUrl=%2Fmessage%3Fid%3Duid-1", russian.GetAttribute("href"));
+        Assert.Equal("false", russian.GetAttribute("data-enhance-nav"));
+
+        Services.GetRequiredService<NavigationManager>().NavigateTo("inbox"); // the link follows the page
+        cut.WaitForAssertion(() => Assert.Equal("culture/ru?returnUrl=%2Finbox", cut.FindAll(".language-switch a")[1].GetAttribute("href")));
+    }
+
+    [Fact]
+    public void AnErrorInThePageShowsAFriendlyReloadAndTellsTheSession()
+    {
+        using var culture = new CultureScope("en");
+        SignIn();
+        var navigation = Services.GetRequiredService<NavigationManager>();
+        navigation.NavigateTo("inbox");
+        var cut = Render<MainLayout>(p => p.Add(x => x.Body, (RenderFragment)(b =>
+        {
+            b.OpenComponent<FailingOnClick>(0);
+            b.CloseComponent();
+        })));
+
+        cut.Find("button.fail").Click();
+
+        Assert.True(Session.UnexpectedErrorReported);
+        Assert.Equal("Something went wrong", cut.Find(".page-error h1").TextContent);
+        Assert.Equal("alert", cut.Find(".page-error").GetAttribute("role"));
+        Assert.Equal("alice", cut.Find(".app-account").TextContent); // the app bar (and sign-out) is still there
+        cut.Find(".page-error-reload").Click();
+        Assert.Equal(navigation.Uri, Services.GetRequiredService<BunitNavigationManager>().History.First().Uri);
+        Assert.True(Services.GetRequiredService<BunitNavigationManager>().History.First().Options.ForceLoad);
     }
 
     [Fact]
@@ -112,5 +188,17 @@ public sealed class LayoutAndRoutingTests : WebmailComponentTest
 
         Time.Advance(TimeSpan.FromMinutes(2));
         cut.WaitForAssertion(() => Assert.Contains("End IdleTimeout", Session.Calls));
+    }
+
+    /// <summary>A page body with a bug: its button throws.</summary>
+    private sealed class FailingOnClick : ComponentBase
+    {
+        protected override void BuildRenderTree(Microsoft.AspNetCore.Components.Rendering.RenderTreeBuilder builder)
+        {
+            builder.OpenElement(0, "button");
+            builder.AddAttribute(1, "class", "fail");
+            builder.AddAttribute(2, "onclick", EventCallback.Factory.Create(this, () => throw new InvalidOperationException("a bug")));
+            builder.CloseElement();
+        }
     }
 }

@@ -1,7 +1,11 @@
 using Bunit;
+using Bunit.TestDoubles;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
+using Pop3Webmail.Web.Components.Common;
+using Pop3Webmail.Web.Components.Mailbox;
 using Pop3Webmail.Web.Components.Pages;
+using Pop3Webmail.Web.Configuration;
 using Pop3Webmail.Web.Session;
 using Pop3Webmail.Web.Tests.Mail;
 using Pop3Webmail.Web.Tests.Support;
@@ -17,6 +21,14 @@ public sealed class InboxTests : WebmailComponentTest
         FakeMailboxSession.Summary(1, "Welcome", from: "Alice", size: 1500),
     ];
 
+    public InboxTests()
+    {
+        foreach (var summary in ThreeMessages)
+        {
+            Session.MessageSources[summary.Key] = "From: Alice <alice@example.test>\r\nSubject: " + summary.Subject + "\r\n\r\nBody of " + summary.Subject + ".\r\n";
+        }
+    }
+
     [Fact]
     public void RowsAreNewestFirstWithUnreadInBoldAndAnAttachmentIcon()
     {
@@ -26,8 +38,8 @@ public sealed class InboxTests : WebmailComponentTest
 
         var cut = Render<Inbox>();
 
-        var rows = cut.FindAll(".inbox-rows [role=row]");
-        Assert.Equal(["Budget 2026", "Agenda", "Welcome"], rows.Select(r => r.QuerySelector(".col-subject")!.TextContent));
+        var rows = Rows(cut);
+        Assert.Equal(["Budget 2026", "Agenda", "Welcome"], rows.Select(r => r.QuerySelector(".col-subject")!.TextContent.Trim()));
         Assert.Equal([true, false, true], rows.Select(r => r.ClassList.Contains("unread")));
         Assert.NotNull(rows[0].QuerySelector(".col-attachment [aria-label='Has attachments']"));
         Assert.Null(rows[1].QuerySelector(".col-attachment svg"));
@@ -35,7 +47,7 @@ public sealed class InboxTests : WebmailComponentTest
     }
 
     [Fact]
-    public void WhileTheFirstPageLoadsItShowsTheLoadingState()
+    public void WhileTheFirstPageLoadsTheGridSaysSo()
     {
         using var culture = new CultureScope("en");
         SignIn();
@@ -44,9 +56,9 @@ public sealed class InboxTests : WebmailComponentTest
 
         var cut = Render<Inbox>();
 
-        Assert.NotNull(cut.Find(".inbox-loading"));
-        Assert.Equal("Loaded 0 of 120 messages", cut.Find(".inbox-progress p, .inbox-progress span").TextContent);
-        Assert.Empty(cut.FindAll(".inbox-list"));
+        Assert.Equal("status", cut.Find(".inbox-grid .inbox-loading").GetAttribute("role"));
+        Assert.Contains("Loading messages", cut.Find(".inbox-loading").TextContent, StringComparison.Ordinal);
+        Assert.Empty(cut.FindAll(".inbox-row[data-key]"));
     }
 
     [Fact]
@@ -59,7 +71,7 @@ public sealed class InboxTests : WebmailComponentTest
         var cut = Render<Inbox>();
 
         Assert.Contains("Loaded 3 of 10,000 messages", cut.Find(".inbox-progress").TextContent, StringComparison.Ordinal);
-        Assert.Equal(3, cut.FindAll(".inbox-rows [role=row]").Count);
+        Assert.Equal(3, Rows(cut).Count);
 
         Session.Progress = new InboxProgress(10_000, 10_000);
         Session.Raise();
@@ -78,6 +90,27 @@ public sealed class InboxTests : WebmailComponentTest
     }
 
     [Fact]
+    public void TheGridStaysInThePageThroughEveryState()
+    {
+        // Its scroll position and focus live in it: it is never taken down and put up again.
+        SignIn(false, ThreeMessages);
+        var cut = Render<Inbox>();
+        var list = cut.FindComponent<MessageList>().Instance;
+
+        foreach (var status in new[] { MailboxSessionStatus.Reconnecting, MailboxSessionStatus.ConnectionLost, MailboxSessionStatus.Ready })
+        {
+            Session.Status = status;
+            Session.Messages = status == MailboxSessionStatus.Ready ? ThreeMessages : [];
+            Session.Raise();
+            cut.WaitForAssertion(() => Assert.Same(list, cut.FindComponent<MessageList>().Instance));
+        }
+
+        Services.GetRequiredService<NavigationManager>().NavigateTo("message?id=uid-1");
+        cut.WaitForAssertion(() => Assert.Equal("Welcome", cut.Find(".message-subject").TextContent));
+        Assert.Same(list, cut.FindComponent<MessageList>().Instance);
+    }
+
+    [Fact]
     public void ALostConnectionOffersToTryAgain()
     {
         using var culture = new CultureScope("en");
@@ -93,7 +126,22 @@ public sealed class InboxTests : WebmailComponentTest
     }
 
     [Fact]
-    public void AReconnectNoticeSaysHowTheMailboxChanged()
+    public void ALostConnectionAndAFailedCheckMakeOneRedAlertNotTwo()
+    {
+        using var culture = new CultureScope("en");
+        SignIn(false, ThreeMessages);
+        var cut = Render<Inbox>();
+        Session.Status = MailboxSessionStatus.ConnectionLost;
+        Session.NextFailure = new MailboxException(MailboxErrorKind.ConnectionLost);
+
+        cut.Find(".inbox-check").Click();
+
+        Assert.Single(cut.FindAll("[role=alert]"));
+        Assert.Single(cut.FindAll(".inbox-connection-lost"));
+    }
+
+    [Fact]
+    public void AReconnectNoticeSaysHowTheMailboxChangedAsAStatusNotAnAlarm()
     {
         using var culture = new CultureScope("en");
         SignIn(false, ThreeMessages);
@@ -101,13 +149,57 @@ public sealed class InboxTests : WebmailComponentTest
 
         var cut = Render<Inbox>();
 
-        Assert.Equal(
-            "The connection was lost and has been restored. New messages: 2. Removed from the server meanwhile: 1.",
-            cut.Find(".inbox-notice .mud-alert-message").TextContent.Trim());
+        var notice = cut.Find(".inbox-notice");
+        Assert.Equal("The connection was lost and has been restored. New messages: 2. Removed from the server meanwhile: 1.", notice.QuerySelector(".mailbox-alert-text")!.TextContent);
+        Assert.Equal("status", notice.GetAttribute("role"));
+        cut.Find(".inbox-notice-dismiss").Click();
+        Assert.Contains("Dismiss", Session.Calls);
     }
 
     [Fact]
-    public void DeletingShowsThePendingBarAndUndoAllRestores()
+    public void ANoticeIsNotShownWhileTheConnectionIsDown()
+    {
+        using var culture = new CultureScope("en");
+        SignIn(false, ThreeMessages);
+        Session.Notice = new MailboxNotice(MailboxNoticeKind.MailChecked, 0, 0, 0);
+        Session.Status = MailboxSessionStatus.ConnectionLost;
+
+        var cut = Render<Inbox>();
+
+        Assert.Empty(cut.FindAll(".inbox-notice")); // "no new mail" next to "connection lost" would be stale
+        Session.Status = MailboxSessionStatus.Ready;
+        Session.Raise();
+        cut.WaitForAssertion(() => Assert.Contains("No new mail.", cut.Find(".inbox-notice").TextContent, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void BackgroundLoadingIsAProgressBarWithAName()
+    {
+        using var culture = new CultureScope("en");
+        SignIn(false, ThreeMessages);
+        Session.Progress = new InboxProgress(3, 12);
+
+        var cut = Render<Inbox>();
+
+        var bar = cut.Find(".inbox-progress [role=progressbar]");
+        Assert.Equal("Loading messages…", bar.GetAttribute("aria-label"));
+        Assert.Equal("25", bar.GetAttribute("aria-valuenow"));
+    }
+
+    [Fact]
+    public void AFailedDownloadIsSaidInTheInbox()
+    {
+        using var culture = new CultureScope("en");
+        SignIn(false, ThreeMessages);
+        Session.Notice = new MailboxNotice(MailboxNoticeKind.DownloadFailed, 0, 0, 0);
+
+        var cut = Render<Inbox>();
+
+        Assert.StartsWith("The download did not work", cut.Find(".inbox-notice .mailbox-alert-text").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void DeletingShowsThePendingBarAnnouncesItAndUndoAllRestores()
     {
         using var culture = new CultureScope("en");
         SignIn(false, ThreeMessages);
@@ -117,12 +209,15 @@ public sealed class InboxTests : WebmailComponentTest
 
         Assert.Contains("Delete uid-2", Session.Calls);
         Assert.Contains("To be deleted when you sign out: 1.", cut.Find(".inbox-pending").TextContent, StringComparison.Ordinal);
-        Assert.Contains("pending", cut.FindAll(".inbox-rows [role=row]")[1].ClassList);
+        Assert.Contains("pending", Rows(cut)[1].ClassList);
+        Assert.Contains("marked for deletion", Rows(cut)[1].QuerySelector(".col-subject")!.TextContent, StringComparison.Ordinal);
+        Assert.Equal("Marked for deletion: 1. You can undo this until you sign out.", cut.Find(".inbox-announcement").TextContent);
 
         cut.Find(".inbox-undo-all").Click();
 
         Assert.Contains("UndoAll", Session.Calls);
         Assert.Empty(cut.FindAll(".inbox-pending"));
+        Assert.Equal("Restored: 1.", cut.Find(".inbox-announcement").TextContent);
     }
 
     [Fact]
@@ -132,8 +227,8 @@ public sealed class InboxTests : WebmailComponentTest
         SignIn(false, ThreeMessages);
         var cut = Render<Inbox>();
 
-        cut.FindAll(".inbox-rows [role=row] input[type=checkbox]")[0].Change(true);
-        cut.FindAll(".inbox-rows [role=row] input[type=checkbox]")[2].Change(true);
+        cut.FindAll(".inbox-row[data-key] input[type=checkbox]")[0].Change(true);
+        cut.FindAll(".inbox-row[data-key] input[type=checkbox]")[2].Change(true);
         cut.Find(".inbox-delete-checked").Click();
 
         Assert.Contains("Delete uid-3,uid-1", Session.Calls);
@@ -149,8 +244,8 @@ public sealed class InboxTests : WebmailComponentTest
 
         Assert.Empty(cut.FindAll(".inbox-delete"));
         Assert.Empty(cut.FindAll("input[type=checkbox]"));
-        cut.Find(".inbox-list").KeyDown("j");
-        cut.Find(".inbox-list").KeyDown("Delete");
+        cut.Find(".inbox-grid").KeyDown("j");
+        cut.Find(".inbox-grid").KeyDown("Delete");
         Assert.DoesNotContain(Session.Calls, c => c.StartsWith("Delete", StringComparison.Ordinal));
     }
 
@@ -196,41 +291,231 @@ public sealed class InboxTests : WebmailComponentTest
     }
 
     [Fact]
-    public void TheKeyboardMovesOpensDeletesAndUndoes()
+    public void TheKeyboardMovesChecksDeletesUndoesAndOpens()
     {
         SignIn(false, ThreeMessages);
         var navigation = Services.GetRequiredService<NavigationManager>();
         var cut = Render<Inbox>();
-        var list = cut.Find(".inbox-list");
 
-        list.KeyDown("j");
-        Assert.Equal("uid-3", cut.Find("[role=row].highlighted").GetAttribute("data-key"));
-        cut.Find(".inbox-list").KeyDown("ArrowDown");
-        cut.Find(".inbox-list").KeyDown("ArrowDown");
-        cut.Find(".inbox-list").KeyDown("k");
-        Assert.Equal("uid-2", cut.Find("[role=row].highlighted").GetAttribute("data-key"));
+        cut.Find(".inbox-grid").KeyDown("j");
+        Assert.Equal("uid-3", Highlighted(cut));
+        Assert.Equal("inbox-row-0", cut.Find(".inbox-grid").GetAttribute("aria-activedescendant"));
+        cut.Find(".inbox-grid").KeyDown("End");
+        cut.Find(".inbox-grid").KeyDown("k");
+        Assert.Equal("uid-2", Highlighted(cut));
 
-        cut.Find(".inbox-list").KeyDown("Delete");
+        cut.Find(".inbox-grid").KeyDown(" ");
+        Assert.Contains("checked", cut.Find("[data-key=uid-2]").ClassList);
+        cut.Find(".inbox-grid").KeyDown(" ");
+
+        cut.Find(".inbox-grid").KeyDown("Delete");
         Assert.Contains("Delete uid-2", Session.Calls);
-        Assert.Equal("uid-1", cut.Find("[role=row].highlighted").GetAttribute("data-key")); // moves on after deleting
+        Assert.Equal("uid-1", Highlighted(cut)); // moves on after deleting
 
-        cut.Find(".inbox-list").KeyDown("u");
+        cut.Find(".inbox-grid").KeyDown("u");
         Assert.Contains("Undo uid-2", Session.Calls);
+        Assert.Equal("uid-2", Highlighted(cut)); // the restored one is highlighted again
 
-        cut.Find(".inbox-list").KeyDown("Enter");
+        cut.Find(".inbox-grid").KeyDown("Enter");
         Assert.Equal("http://localhost/message?id=uid-2", navigation.Uri);
     }
 
     [Fact]
-    public void ClickingARowOpensTheMessage()
+    public void OpeningFromTheListIsOneHistoryStepAndClosingGoesBackToIt()
     {
         SignIn(false, ThreeMessages);
-        var navigation = Services.GetRequiredService<NavigationManager>();
+        var navigation = Services.GetRequiredService<BunitNavigationManager>();
+        navigation.NavigateTo("inbox");
         var cut = Render<Inbox>();
 
-        cut.FindAll(".inbox-rows [role=row]")[2].Click();
-
+        Rows(cut)[2].Click();
+        cut.WaitForAssertion(() => Assert.Equal("Welcome", cut.Find(".message-subject").TextContent));
         Assert.Equal("http://localhost/message?id=uid-1", navigation.Uri);
+        Assert.False(navigation.History.First().Options.ReplaceHistoryEntry);
+
+        cut.Find(".message-next").Click(); // at the end: disabled
+        cut.Find(".message-previous").Click();
+        cut.WaitForAssertion(() => Assert.Equal("Agenda", cut.Find(".message-subject").TextContent));
+        Assert.True(navigation.History.First().Options.ReplaceHistoryEntry); // the list is still one step back
+
+        cut.Find(".message-back").Click();
+        JSInterop.VerifyInvoke("pop3webmail.back");
+    }
+
+    [Fact]
+    public void ADeepLinkShowsTheMessageWithTheListAndClosingGoesToTheList()
+    {
+        SignIn(false, ThreeMessages);
+        var navigation = Services.GetRequiredService<BunitNavigationManager>();
+        navigation.NavigateTo("message?id=uid-2");
+
+        var cut = Render<Inbox>();
+
+        cut.WaitForAssertion(() => Assert.Equal("Agenda", cut.Find(".reading-pane .message-subject").TextContent));
+        Assert.Equal("uid-2", Highlighted(cut));
+        Assert.Contains("has-message", cut.Find(".mailbox").ClassList);
+        Assert.NotNull(cut.Find(".list-pane .inbox-grid"));
+
+        cut.Find(".message-back").Click();
+
+        Assert.Equal("http://localhost/inbox", navigation.Uri); // no list entry to go back to: the list replaces the message
+        Assert.True(navigation.History.First().Options.ReplaceHistoryEntry);
+        JSInterop.VerifyNotInvoke("pop3webmail.back");
+    }
+
+    [Fact]
+    public void WithTheReadingPaneArrowKeysShowTheNextMessageInPlace()
+    {
+        SignIn(false, ThreeMessages);
+        JSInterop.Setup<MailboxPageFacts>("pop3webmail.watchMailbox", _ => true).SetResult(new MailboxPageFacts(Visible: true, Wide: true));
+        var navigation = Services.GetRequiredService<BunitNavigationManager>();
+        navigation.NavigateTo("message?id=uid-3");
+        var cut = Render<Inbox>();
+
+        cut.Find(".inbox-grid").KeyDown("ArrowDown");
+
+        Assert.Equal("http://localhost/message?id=uid-2", navigation.Uri);
+        Assert.True(navigation.History.First().Options.ReplaceHistoryEntry);
+        cut.WaitForAssertion(() => Assert.Equal("Agenda", cut.Find(".message-subject").TextContent));
+        Assert.Equal("uid-2", Highlighted(cut));
+    }
+
+    [Fact]
+    public void WithoutTheReadingPaneArrowKeysOnlyMoveTheHighlight()
+    {
+        SignIn(false, ThreeMessages);
+        JSInterop.Setup<MailboxPageFacts>("pop3webmail.watchMailbox", _ => true).SetResult(new MailboxPageFacts(Visible: true, Wide: true));
+        var navigation = Services.GetRequiredService<NavigationManager>();
+        navigation.NavigateTo("inbox");
+        var cut = Render<Inbox>();
+        cut.Find(".inbox-pane-toggle").Click();
+
+        cut.Find(".inbox-grid").KeyDown("ArrowDown");
+        cut.Find(".inbox-grid").KeyDown("ArrowDown");
+
+        Assert.Equal("http://localhost/inbox", navigation.Uri);
+        Assert.Equal("uid-2", Highlighted(cut));
+        Assert.Contains("pane-off", cut.Find(".mailbox").ClassList);
+    }
+
+    [Fact]
+    public void DeletingTheOpenMessageMovesOnToTheNextOneAndAnnouncesIt()
+    {
+        using var culture = new CultureScope("en");
+        SignIn(false, ThreeMessages);
+        var navigation = Services.GetRequiredService<NavigationManager>();
+        navigation.NavigateTo("message?id=uid-2");
+        var cut = Render<Inbox>();
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll(".message-delete")));
+
+        cut.Find(".message-delete").Click();
+
+        Assert.Contains("Delete uid-2", Session.Calls);
+        Assert.Equal("http://localhost/message?id=uid-1", navigation.Uri);
+        cut.WaitForAssertion(() => Assert.Equal("Welcome", cut.Find(".message-subject").TextContent));
+        Assert.Equal("Marked for deletion: 1. You can undo this until you sign out.", cut.Find(".inbox-announcement").TextContent);
+        cut.Find(".inbox-grid").KeyDown("u"); // the most recent deletion, from anywhere in the list
+        Assert.Contains("Undo uid-2", Session.Calls);
+    }
+
+    [Fact]
+    public void DeletingTheLastMessageClosesIt()
+    {
+        SignIn(false, [ThreeMessages[0]]);
+        var navigation = Services.GetRequiredService<NavigationManager>();
+        navigation.NavigateTo("message?id=uid-3");
+        var cut = Render<Inbox>();
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll(".message-delete")));
+
+        cut.Find(".message-delete").Click();
+
+        Assert.Equal("http://localhost/inbox", navigation.Uri);
+    }
+
+    [Theory]
+    [InlineData(false, true)]
+    [InlineData(true, false)]
+    public void TheReadingPaneSwitchIsRememberedOnlyOutsideKioskMode(bool kiosk, bool remembered)
+    {
+        Configure(new MailOptions { Kiosk = kiosk });
+        SignIn(false, ThreeMessages);
+        var cut = Render<Inbox>();
+
+        cut.Find(".inbox-pane-toggle").Click();
+
+        Assert.Equal("false", cut.Find(".inbox-pane-toggle").GetAttribute("aria-pressed"));
+        Assert.Equal(remembered ? 1 : 0, JSInterop.Invocations.Count(i => i.Identifier == "pop3webmail.setPreference"));
+    }
+
+    [Fact]
+    public void TheTabTitleCountsNewMessagesNotYetOpened()
+    {
+        using var culture = new CultureScope("en");
+        SignIn(false, ThreeMessages);
+        Session.New.UnionWith(["uid-3", "uid-2"]);
+        Session.SetRead("uid-2", true);
+
+        var head = Render<Microsoft.AspNetCore.Components.Web.HeadOutlet>();
+
+        var cut = Render<Inbox>();
+
+        Assert.Equal("1 new", cut.Find(".inbox-new-count").TextContent);
+        Assert.NotNull(cut.Find("[data-key=uid-3] .new-mark"));
+        Assert.Empty(cut.FindAll("[data-key=uid-2] .new-mark"));
+        Assert.Equal("(1) Inbox – Webmail", head.Find("title").TextContent);
+
+        Session.SetRead("uid-3", true);
+        Session.Raise();
+        cut.WaitForAssertion(() => Assert.Equal("Inbox – Webmail", head.Find("title").TextContent));
+    }
+
+    [Fact]
+    public void TheMailIsCheckedAutomaticallyOnlyWhileTheTabIsVisibleAndQuietlyWhenNothingCame()
+    {
+        Configure(new MailOptions { AutoCheckInterval = TimeSpan.FromMinutes(5) });
+        SignIn(false, ThreeMessages);
+        var cut = Render<Inbox>();
+        Session.Notice = new MailboxNotice(MailboxNoticeKind.MailChecked, NewMessages: 0, RemovedMessages: 0, LostDeletions: 0);
+
+        Time.Advance(TimeSpan.FromMinutes(5));
+        cut.WaitForAssertion(() => Assert.Single(Session.Calls, "Check"));
+        Assert.Contains("Dismiss", Session.Calls); // "no new mail" is not worth saying when nobody asked
+
+        cut.InvokeAsync(() => cut.Instance.OnVisibilityChanged(false));
+        Time.Advance(TimeSpan.FromMinutes(11));
+        Assert.Single(Session.Calls, "Check");
+
+        cut.InvokeAsync(() => cut.Instance.OnVisibilityChanged(true)); // due while hidden: at once
+        cut.WaitForAssertion(() => Assert.Equal(2, Session.Calls.Count(c => c == "Check")));
+    }
+
+    [Fact]
+    public void AutomaticallyFoundMailIsAnnouncedPolitely()
+    {
+        using var culture = new CultureScope("en");
+        Configure(new MailOptions { AutoCheckInterval = TimeSpan.FromMinutes(2) });
+        SignIn(false, ThreeMessages);
+        var cut = Render<Inbox>();
+        Session.Notice = new MailboxNotice(MailboxNoticeKind.MailChecked, NewMessages: 2, RemovedMessages: 0, LostDeletions: 0);
+
+        Time.Advance(TimeSpan.FromMinutes(2));
+
+        cut.WaitForAssertion(() => Assert.Contains("Check", Session.Calls));
+        Assert.DoesNotContain("Dismiss", Session.Calls);
+        Assert.Equal("status", cut.Find(".inbox-notice").GetAttribute("role"));
+        Assert.Contains("New messages: 2.", cut.Find(".inbox-notice").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AnAutoCheckIntervalOfZeroNeverChecks()
+    {
+        Configure(new MailOptions { AutoCheckInterval = TimeSpan.Zero });
+        SignIn(false, ThreeMessages);
+        Render<Inbox>();
+
+        Time.Advance(TimeSpan.FromDays(1));
+
+        Assert.DoesNotContain("Check", Session.Calls);
     }
 
     [Fact]
@@ -251,11 +536,12 @@ public sealed class InboxTests : WebmailComponentTest
         using var culture = new CultureScope("en");
         SignIn(false, ThreeMessages);
         var cut = Render<Inbox>();
-        Session.NextFailure = new MailboxException(MailboxErrorKind.ConnectionLost);
+        Session.NextFailure = new MailboxException(MailboxErrorKind.ServerRefused);
 
         cut.FindAll(".inbox-delete")[0].Click();
 
-        Assert.Equal("The mail server cannot be reached right now.", cut.Find(".inbox-error .mud-alert-message").TextContent.Trim());
+        Assert.Equal("The mail server refused the request.", cut.Find(".inbox-error .mailbox-alert-text").TextContent);
+        Assert.Equal("alert", cut.Find(".inbox-error").GetAttribute("role"));
     }
 
     [Fact]
@@ -270,21 +556,27 @@ public sealed class InboxTests : WebmailComponentTest
         Assert.Equal("Входящие", cut.Find("h1").TextContent);
         Assert.Contains("Будет удалено при выходе: 1.", cut.Find(".inbox-pending").TextContent, StringComparison.Ordinal);
         Assert.Equal("Писем: 3, 10,5\u00a0КБ", cut.Find(".inbox-stat").TextContent);
+        Assert.Equal("Область чтения", cut.Find(".inbox-pane-toggle").GetAttribute("aria-label"));
+        Assert.Equal("Список писем", cut.Find(".list-pane").GetAttribute("aria-label"));
     }
 
     [Fact]
-    public void EveryIconButtonHasAnAccessibleName()
+    public void EveryButtonHasAnAccessibleName()
     {
         SignIn(false, ThreeMessages);
         Session.Pending = Session.Pending.Add("uid-1");
 
         var cut = Render<Inbox>();
 
-        var iconButtons = cut.FindAll("button.mud-icon-button");
-        Assert.NotEmpty(iconButtons);
-        Assert.All(iconButtons, b => Assert.False(string.IsNullOrWhiteSpace(b.GetAttribute("aria-label"))));
+        var buttons = cut.FindAll("button");
+        Assert.NotEmpty(buttons);
+        Assert.All(buttons, b => Assert.False(string.IsNullOrWhiteSpace(b.GetAttribute("aria-label") ?? b.TextContent)));
     }
 
+    private static IReadOnlyList<AngleSharp.Dom.IElement> Rows(IRenderedComponent<Inbox> cut) => cut.FindAll(".inbox-row[data-key]");
+
+    private static string? Highlighted(IRenderedComponent<Inbox> cut) => cut.Find(".inbox-row.highlighted").GetAttribute("data-key");
+
     private static string[] Subjects(IRenderedComponent<Inbox> cut) =>
-        cut.FindAll(".inbox-rows [role=row] .col-subject").Select(c => c.TextContent).ToArray();
+        cut.FindAll(".inbox-row[data-key] .col-subject").Select(c => c.TextContent.Trim()).ToArray();
 }

@@ -1,4 +1,5 @@
 using Bunit;
+using Bunit.TestDoubles;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Components;
 using Pop3Webmail.DemoServer;
@@ -139,10 +140,11 @@ public sealed class LoginTests : WebmailComponentTest
 
     [Theory]
     [InlineData(SignOutReason.TakenOver, 0, "You were signed out because this mailbox was opened in another window.")]
+    [InlineData(SignOutReason.TakenOver, 2, "You were signed out because this mailbox was opened in another window. Messages deleted: 2.")]
     [InlineData(SignOutReason.IdleTimeout, 0, "You were signed out after a period of inactivity.")]
     [InlineData(SignOutReason.UserSignedOut, 3, "You are signed out. Messages deleted: 3.")]
     [InlineData(SignOutReason.UserSignedOut, 0, "You are signed out.")]
-    public void ItSaysWhyThePreviousSessionEnded(SignOutReason reason, int deleted, string expected)
+    public void ItSaysWhyThePreviousSessionEndedAndWhatWasDeleted(SignOutReason reason, int deleted, string expected)
     {
         using var culture = new CultureScope("en");
         Configure(new MailOptions { Servers = [Alpha] });
@@ -151,6 +153,81 @@ public sealed class LoginTests : WebmailComponentTest
         var cut = Render<Login>();
 
         Assert.Equal(expected, cut.Find(".login-signed-out").TextContent.Trim());
+    }
+
+    [Theory]
+    [InlineData(SignOutReason.ServerRestarted, "The webmail was restarted, so you were signed out. The messages you had marked for deletion were not deleted; they are still on the server: 4.")]
+    [InlineData(SignOutReason.UnexpectedError, "You were signed out after an unexpected error. The messages you had marked for deletion were not deleted; they are still on the server: 4.")]
+    [InlineData(SignOutReason.ApplicationStopping, "You were signed out because the webmail was restarted. The messages you had marked for deletion were not deleted; they are still on the server: 4.")]
+    public void AnEndThatWasNotTheUsersChoiceSaysTheMarkedMessagesWereKept(SignOutReason reason, string expected)
+    {
+        using var culture = new CultureScope("en");
+        Configure(new MailOptions { Servers = [Alpha] });
+        Session.LastSignOut = new SignOutInfo(reason, DeletedCount: 0, DeletionsFailed: false, DeletionsKept: 4);
+
+        var cut = Render<Login>();
+
+        Assert.Equal(expected, cut.Find(".login-signed-out").TextContent.Trim());
+        Assert.Contains("mud-alert-text-warning", cut.Find(".login-signed-out").ClassName, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FailedDeletionsAreSaidAfterTheReason()
+    {
+        using var culture = new CultureScope("en");
+        Configure(new MailOptions { Servers = [Alpha] });
+        Session.LastSignOut = new SignOutInfo(SignOutReason.TakenOver, DeletedCount: 0, DeletionsFailed: true);
+
+        var cut = Render<Login>();
+
+        Assert.Equal(
+            "You were signed out because this mailbox was opened in another window. The server could not delete the messages you had marked; they are still there.",
+            cut.Find(".login-signed-out").TextContent.Trim());
+        Assert.Equal("status", cut.Find(".login-signed-out").GetAttribute("role"));
+    }
+
+    [Fact]
+    public void TheSignOutNoticeSpeaksRussian()
+    {
+        using var culture = new CultureScope("ru");
+        Configure(new MailOptions { Servers = [Alpha] });
+        Session.LastSignOut = new SignOutInfo(SignOutReason.TakenOver, DeletedCount: 2, DeletionsFailed: false);
+
+        var cut = Render<Login>();
+
+        Assert.Equal("Вы вышли, потому что этот ящик открыли в другом окне. Удалено писем: 2.", cut.Find(".login-signed-out").TextContent.Trim());
+    }
+
+    [Fact]
+    public void ASecondSubmitWhileSigningInIsIgnored()
+    {
+        Configure(new MailOptions { Servers = [Alpha] });
+        var slowServer = new TaskCompletionSource();
+        Session.SignInGate = slowServer.Task;
+        var cut = Render<Login>();
+        cut.Find(".login-user input").Change("alice");
+        cut.Find(".login-password input").Change("pw");
+
+        cut.Find("form").Submit();
+        cut.Find("form").Submit();
+        slowServer.SetResult();
+
+        cut.WaitForAssertion(() => Assert.EndsWith("/inbox", Services.GetRequiredService<NavigationManager>().Uri, StringComparison.Ordinal));
+        Assert.Single(Session.SignIns);
+    }
+
+    [Fact]
+    public void AfterSignInTheLoginPageIsReplacedInTheHistory()
+    {
+        Configure(new MailOptions { Servers = [Alpha] });
+        var navigation = Services.GetRequiredService<BunitNavigationManager>();
+        var cut = Render<Login>();
+        cut.Find(".login-user input").Change("alice");
+        cut.Find(".login-password input").Change("pw");
+
+        cut.Find("form").Submit();
+
+        Assert.True(navigation.History.First().Options.ReplaceHistoryEntry);
     }
 
     [Theory]
