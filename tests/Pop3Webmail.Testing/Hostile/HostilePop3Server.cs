@@ -143,10 +143,14 @@ public sealed class HostileConnection(NetworkStream stream, int number, Action<i
 {
     private readonly byte[] _lineBuffer = new byte[1024];
     private readonly SemaphoreSlim _trickleGate = new(0);
+    private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _lineLength;
 
     /// <summary>Which connection to the server this is, from 1.</summary>
     public int Number { get; } = number;
+
+    /// <summary>Completes when the script of this connection has ended (the server has stopped writing to it).</summary>
+    public Task Ended => _ended.Task;
 
     /// <summary>Reads the client's next command line (without CRLF); null when the client has closed.</summary>
     public async Task<string?> ReadCommandAsync()
@@ -266,5 +270,9 @@ public sealed class HostileConnection(NetworkStream stream, int number, Action<i
 
     public void ReleaseTrickle() => _trickleGate.Release();
 
-    public void Dispose() => _trickleGate.Dispose();
+    public void Dispose()
+    {
+        _trickleGate.Dispose();
+        _ended.TrySetResult();
+    }
 }
