@@ -34,4 +34,25 @@ internal sealed class AttackPause
     }
 
     public void Resume() => _resumed.TrySetResult();
+
+    /// <summary>
+    /// An attack on the commands <paramref name="strikes"/> picks: <paramref name="status"/>, then lines numbered from 1
+    /// — held here after <paramref name="holdAfter"/> of them — up to <paramref name="last"/>, then the end of the reply.
+    /// An endless flood ends when the app hangs up.
+    /// </summary>
+    public HostileAttack Flood(Func<HostileCommand, bool> strikes, HostileLineWriter line, long holdAfter, long last = long.MaxValue, string status = "+OK\r\n") =>
+        async (c, command) =>
+        {
+            if (!strikes(command))
+            {
+                return false;
+            }
+
+            await c.SendAsync(status);
+            await c.FloodLinesAsync(line, holdAfter);
+            await HoldAsync(c);
+            await c.FloodLinesAsync(line, last, holdAfter + 1);
+            await c.SendAsync(".\r\n");
+            return true;
+        };
 }

@@ -30,7 +30,7 @@ public sealed class ClaimedSizeTests
             }
 
             await c.SendAsync("+OK\r\n" + HostileMailbox.Header(3));
-            await c.FloodAsync((byte)'x', 78L * BodyLines, lines: true);
+            await c.FloodLinesAsync(AttackLines.BodyLine, BodyLines);
             await c.SendAsync(".\r\n");
             return true;
         }, new MailOptions { LargeMessageThreshold = Threshold });

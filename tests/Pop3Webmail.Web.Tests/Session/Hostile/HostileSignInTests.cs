@@ -20,19 +20,8 @@ public sealed class HostileSignInTests
     public async Task AnEndlessCapabilityListBeforeLoginIsAnInvalidReplyAtSignIn()
     {
         var pause = new AttackPause();
-        await using var app = HostileApp.Start(new HostileMailbox(3), async (c, command) =>
-        {
-            if (command is not { Verb: "CAPA", SignedIn: false })
-            {
-                return false;
-            }
-
-            await c.SendAsync("+OK\r\n");
-            await c.FloodLinesAsync(AttackLines.Capability, last: 100);
-            await pause.HoldAsync(c);
-            await c.FloodLinesAsync(AttackLines.Capability, first: 101);
-            return true;
-        });
+        await using var app = HostileApp.Start(new HostileMailbox(3),
+            pause.Flood(static command => command is { Verb: "CAPA", SignedIn: false }, AttackLines.Capability, holdAfter: 100));
 
         var outcome = await app.MeasureAsync("endless CAPA before login", pause, app.SignInVictimAsync);
 
@@ -45,19 +34,8 @@ public sealed class HostileSignInTests
     public async Task AnEndlessListIsAnInvalidReplyAtSignIn()
     {
         var pause = new AttackPause();
-        await using var app = HostileApp.Start(new HostileMailbox(1000), async (c, command) =>
-        {
-            if (command is not { Verb: "LIST", Argument: "" })
-            {
-                return false;
-            }
-
-            await c.SendAsync("+OK\r\n");
-            await c.FloodLinesAsync(AttackLines.Size, last: 500);
-            await pause.HoldAsync(c);
-            await c.FloodLinesAsync(AttackLines.Size, first: 501);
-            return true;
-        });
+        await using var app = HostileApp.Start(new HostileMailbox(1000),
+            pause.Flood(static command => command is { Verb: "LIST", Argument: "" }, AttackLines.Size, holdAfter: 500));
 
         var outcome = await app.MeasureAsync("endless LIST", pause, app.SignInVictimAsync);
 
@@ -71,20 +49,8 @@ public sealed class HostileSignInTests
     {
         const long tenMillion = 10_000_000;
         var pause = new AttackPause();
-        await using var app = HostileApp.Start(new HostileMailbox(100_000), async (c, command) =>
-        {
-            if (command is not { Verb: "UIDL", Argument: "" })
-            {
-                return false;
-            }
-
-            await c.SendAsync("+OK\r\n");
-            await c.FloodLinesAsync(AttackLines.Uid, last: 50_000);
-            await pause.HoldAsync(c);
-            await c.FloodLinesAsync(AttackLines.Uid, last: tenMillion, first: 50_001);
-            await c.SendAsync(".\r\n");
-            return true;
-        });
+        await using var app = HostileApp.Start(new HostileMailbox(100_000),
+            pause.Flood(static command => command is { Verb: "UIDL", Argument: "" }, AttackLines.Uid, holdAfter: 50_000, last: tenMillion));
 
         var outcome = await app.MeasureAsync("10 million UIDL lines (STAT: 100,000)", pause, app.SignInVictimAsync);
 
@@ -99,20 +65,8 @@ public sealed class HostileSignInTests
     {
         const long fiftyMegabytes = 50L * 1024 * 1024;
         var pause = new AttackPause();
-        await using var app = HostileApp.Start(new HostileMailbox(3), async (c, command) =>
-        {
-            if (command.Verb != "TOP")
-            {
-                return false;
-            }
-
-            await c.SendAsync("+OK\r\n");
-            await c.FloodLinesAsync(AttackLines.HeaderField, last: 1000);
-            await pause.HoldAsync(c);
-            await c.FloodLinesAsync(AttackLines.HeaderField, last: fiftyMegabytes / AttackLines.HeaderFieldLength, first: 1001);
-            await c.SendAsync(".\r\n");
-            return true;
-        });
+        await using var app = HostileApp.Start(new HostileMailbox(3),
+            pause.Flood(static command => command.Verb == "TOP", AttackLines.HeaderField, holdAfter: 1000, last: fiftyMegabytes / AttackLines.HeaderFieldLength));
 
         var outcome = await app.MeasureAsync("50 MB header block, no blank line (TOP, first page)", pause, app.SignInVictimAsync);
 

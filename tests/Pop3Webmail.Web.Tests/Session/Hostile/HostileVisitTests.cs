@@ -36,7 +36,7 @@ public sealed class HostileVisitTests
     public async Task AGigabyteMessageClaimedAsOneKilobyteIsAnInvalidReplyWhenOpened()
     {
         var pause = new AttackPause();
-        await using var app = HostileApp.Start(new HostileMailbox(3), (c, command) => FloodRetrieveAsync(c, command, pause));
+        await using var app = HostileApp.Start(new HostileMailbox(3), FloodRetrieve(pause));
         await app.SignInVictimFullyAsync();
         var key = app.Victim.Messages[0].Key;
 
@@ -53,7 +53,7 @@ public sealed class HostileVisitTests
     public async Task AGigabyteMessageClaimedAsOneKilobyteBreaksOffItsDownloadAsAnInvalidReply()
     {
         var pause = new AttackPause();
-        await using var app = HostileApp.Start(new HostileMailbox(3), (c, command) => FloodRetrieveAsync(c, command, pause));
+        await using var app = HostileApp.Start(new HostileMailbox(3), FloodRetrieve(pause));
         await app.SignInVictimFullyAsync();
         var key = app.Victim.Messages[0].Key;
 
@@ -137,20 +137,9 @@ public sealed class HostileVisitTests
     {
         // 60 messages: the first page is the newest 50, so the attack on the oldest ten comes in the background.
         var pause = new AttackPause();
-        await using var app = HostileApp.Start(new HostileMailbox(60), async (c, command) =>
-        {
-            if (command.Verb != "TOP" || int.Parse(command.Argument.Split(' ')[0], CultureInfo.InvariantCulture) > 10)
-            {
-                return false;
-            }
-
-            await c.SendAsync("+OK\r\n");
-            await c.FloodLinesAsync(AttackLines.HeaderField, last: 1000);
-            await pause.HoldAsync(c);
-            await c.FloodLinesAsync(AttackLines.HeaderField, last: 50L * 1024 * 1024 / AttackLines.HeaderFieldLength, first: 1001);
-            await c.SendAsync(".\r\n");
-            return true;
-        });
+        await using var app = HostileApp.Start(new HostileMailbox(60), pause.Flood(
+            static command => command.Verb == "TOP" && int.Parse(command.Argument.Split(' ')[0], CultureInfo.InvariantCulture) <= 10,
+            AttackLines.HeaderField, holdAfter: 1000, last: 50L * 1024 * 1024 / AttackLines.HeaderFieldLength));
 
         var outcome = await app.MeasureAsync("50 MB header block, no blank line (TOP, background listing)", pause, async () =>
         {
@@ -182,20 +171,9 @@ public sealed class HostileVisitTests
         var mailbox = new HostileMailbox(3);
         mailbox.Claim(3, fiftyMegabytes);
         var pause = new AttackPause();
-        await using var app = HostileApp.Start(mailbox, async (c, command) =>
-        {
-            if (command is not { Verb: "RETR", Argument: "3" })
-            {
-                return false;
-            }
-
-            await c.SendAsync("+OK\r\nSubject: " + HostileMailbox.Subject(3) + "\r\n");
-            await c.FloodLinesAsync(AttackLines.HeaderField, last: 1000);
-            await pause.HoldAsync(c);
-            await c.FloodLinesAsync(AttackLines.HeaderField, last: fiftyMegabytes / AttackLines.HeaderFieldLength, first: 1001);
-            await c.SendAsync(".\r\n");
-            return true;
-        });
+        await using var app = HostileApp.Start(mailbox, pause.Flood(
+            static command => command is { Verb: "RETR", Argument: "3" },
+            AttackLines.HeaderField, holdAfter: 1000, last: fiftyMegabytes / AttackLines.HeaderFieldLength, status: "+OK\r\nSubject: " + HostileMailbox.Subject(3) + "\r\n"));
         await app.SignInVictimFullyAsync();
 
         var outcome = await app.MeasureAsync("50 MB header block, no blank line (RETR, size claimed honestly)", pause,
@@ -281,21 +259,10 @@ public sealed class HostileVisitTests
         await app.BystanderReadsAsync(1);
     }
 
-    /// <summary>RETR: +OK, a proper header, then a gigabyte of 78-octet lines (half a megabyte, the pause, the rest), then the end.</summary>
-    private static async Task<bool> FloodRetrieveAsync(HostileConnection c, HostileCommand command, AttackPause pause)
-    {
-        if (command.Verb != "RETR")
-        {
-            return false;
-        }
-
-        await c.SendAsync("+OK\r\n" + HostileMailbox.Header(3));
-        await c.FloodAsync((byte)'x', 512 * 1024, lines: true);
-        await pause.HoldAsync(c);
-        await c.FloodAsync((byte)'x', Gigabyte - (512 * 1024), lines: true);
-        await c.SendAsync(".\r\n");
-        return true;
-    }
+    /// <summary>RETR: +OK, a proper header, then a gigabyte of body lines (the pause after half a megabyte), then the end.</summary>
+    private static HostileAttack FloodRetrieve(AttackPause pause) => pause.Flood(
+        static command => command.Verb == "RETR", AttackLines.BodyLine,
+        holdAfter: 512 * 1024 / AttackLines.BodyLineLength, last: Gigabyte / AttackLines.BodyLineLength, status: "+OK\r\n" + HostileMailbox.Header(3));
 
     private static string[] Lines(string text) => text.Split('\n').Select(static l => l.TrimEnd('\r')).ToArray();
 }
