@@ -5,9 +5,8 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Unicode;
 using Microsoft.Extensions.Time.Testing;
-using Pop3Webmail.Pop3.Tests.Hostile;
-using Pop3Webmail.Pop3.Tests.Integration;
 using Pop3Webmail.Testing;
+using Pop3Webmail.Testing.Hostile;
 
 namespace Pop3Webmail.Pop3.Tests;
 

@@ -1,3 +1,5 @@
+using Pop3Webmail.Testing;
+
 namespace Pop3Webmail.Pop3.Tests.Integration;
 
 /// <summary>

@@ -54,9 +54,20 @@ internal sealed class OpenedMessageCache(long spoolThreshold) : IDisposable
             await using var body = await client.RetrieveAsync(message.Number, cancellationToken);
             using var memory = new MemoryStream();
             var buffer = new byte[CopyBufferSize];
+            var header = new MessageHeaderScanner();
             int read;
             while ((read = await body.ReadAsync(buffer, cancellationToken)) > 0)
             {
+                header.Scan(buffer.AsSpan(0, read));
+                if (!header.Ended && header.HeaderLength > client.Options.MaxHeaderBytes)
+                {
+                    // MimeKit keeps every header in memory even when the body is read lazily from the spool: a 50 MB
+                    // header block cost some 240 MB of heap. Past the bound a summary's header may have, the message is
+                    // refused and the connection closed at once, as the library does past its own bounds.
+                    await client.DisposeAsync();
+                    throw new MailboxException(MailboxErrorKind.InvalidServerReply);
+                }
+
                 if (spool is null && memory.Length + read > spoolThreshold)
                 {
                     // Larger than the threshold after all: continue into a temporary file that MimeKit reads parts from

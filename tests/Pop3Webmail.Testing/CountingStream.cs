@@ -1,14 +1,17 @@
+using System.Net;
 using System.Net.Sockets;
 
-namespace Pop3Webmail.Pop3.Tests.Integration;
+namespace Pop3Webmail.Testing;
 
 /// <summary>
-/// A TCP stream that counts what the client writes and reads. Writes: with pipelining many commands share one write,
-/// without it every command is a write of its own; the count is what proves PIPELINING was used (RFC 2449 §6.6).
+/// A client's TCP stream that counts what the client writes and reads. Writes: with pipelining many commands share one
+/// write, without it every command is a write of its own; the count is what proves PIPELINING was used (RFC 2449 §6.6).
 /// Reads: how far past a bound a client read, and an event to wait on until it has read so much (not a sleep).
+/// <see cref="Closed"/> completes when the client has let go of the stream.
 /// </summary>
-internal sealed class CountingStream(NetworkStream inner) : Stream
+public sealed class CountingStream(NetworkStream inner) : Stream
 {
+    private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _read;
     private TaskCompletionSource _readProgress = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -17,6 +20,9 @@ internal sealed class CountingStream(NetworkStream inner) : Stream
     public long BytesWritten { get; private set; }
 
     public long BytesRead => Interlocked.Read(ref _read);
+
+    /// <summary>Completes once the stream has been disposed (the client closed the connection).</summary>
+    public Task Closed => _closed.Task;
 
     public override bool CanRead => true;
 
@@ -38,7 +44,7 @@ internal sealed class CountingStream(NetworkStream inner) : Stream
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
-            await socket.ConnectAsync(System.Net.IPAddress.Loopback, port, cancellationToken);
+            await socket.ConnectAsync(IPAddress.Loopback, port, cancellationToken);
             return new CountingStream(new NetworkStream(socket, ownsSocket: true));
         }
         catch
@@ -103,6 +109,7 @@ internal sealed class CountingStream(NetworkStream inner) : Stream
         if (disposing)
         {
             inner.Dispose();
+            _closed.TrySetResult();
         }
 
         base.Dispose(disposing);
@@ -120,14 +127,4 @@ internal sealed class CountingStream(NetworkStream inner) : Stream
         Interlocked.Exchange(ref _readProgress, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
         return read;
     }
-}
-
-/// <summary>Records progress reports synchronously, in order (Progress&lt;T&gt; would post them asynchronously).</summary>
-internal sealed class ProgressRecorder : IProgress<Pop3Progress>
-{
-    private readonly List<Pop3Progress> _reports = [];
-
-    public IReadOnlyList<Pop3Progress> Reports => _reports;
-
-    public void Report(Pop3Progress value) => _reports.Add(value);
 }

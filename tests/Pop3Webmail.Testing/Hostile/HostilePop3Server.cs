@@ -2,35 +2,65 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace Pop3Webmail.Pop3.Tests.Hostile;
+namespace Pop3Webmail.Testing.Hostile;
 
 /// <summary>Writes one line of an endless reply into <paramref name="destination"/>; false when it does not fit.</summary>
 public delegate bool HostileLineWriter(Span<byte> destination, long lineNumber, out int written);
 
 /// <summary>
-/// A hostile POP3 server on the IPv4 loopback for one client connection: it plays a script that reads the client's
-/// commands and answers, and can flood a reply as fast as the socket takes it until the client hangs up. Floods are
-/// written from one reused buffer, so the server's own allocations do not blur the client's memory measurement.
+/// A hostile POP3 server on the IPv4 loopback: every client connection plays the script, which reads the client's
+/// commands and answers, and can flood a reply as fast as the socket takes it until the client hangs up. Connections
+/// are numbered from 1, so a script can attack a reconnect differently from the first connection. Floods are written
+/// from one reused buffer, so the server's own allocations do not blur the client's memory measurement.
 /// </summary>
 public sealed class HostilePop3Server : IAsyncDisposable
 {
     private readonly TcpListener _listener;
-    private readonly Task _serving;
+    private readonly Func<HostileConnection, Task> _play;
+    private readonly Lock _lock = new();
+    private readonly List<Task> _connections = [];
+    private readonly List<Socket> _sockets = [];
+    private readonly Task _accepting;
     private long _written;
 
     private HostilePop3Server(TcpListener listener, Func<HostileConnection, Task> play)
     {
         _listener = listener;
-        _serving = ServeAsync(play);
+        _play = play;
+        _accepting = AcceptAsync();
     }
 
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
-    /// <summary>Every byte written to the client so far.</summary>
+    /// <summary>Every byte written to clients so far.</summary>
     public long BytesWritten => Interlocked.Read(ref _written);
 
-    /// <summary>Completes when the script has ended: the client hung up during a flood, or the script finished.</summary>
-    public Task Finished => _serving;
+    /// <summary>Connections accepted so far.</summary>
+    public int ConnectionCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _connections.Count;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Completes when the script of every connection accepted so far has ended: the client hung up during a flood, or
+    /// the script finished.
+    /// </summary>
+    public Task Finished
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return Task.WhenAll(_connections);
+            }
+        }
+    }
 
     public static HostilePop3Server Start(Func<HostileConnection, Task> play)
     {
@@ -39,28 +69,67 @@ public sealed class HostilePop3Server : IAsyncDisposable
         return new HostilePop3Server(listener, play);
     }
 
+    /// <summary>Stops listening and cuts every connection still open, so no script outlives the test.</summary>
     public async ValueTask DisposeAsync()
     {
         _listener.Stop();
-        try
+        await _accepting;
+        Task[] connections;
+        lock (_lock)
         {
-            await _serving;
+            foreach (var socket in _sockets)
+            {
+                socket.Dispose();
+            }
+
+            connections = [.. _connections];
         }
-        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
+
+        foreach (var connection in connections)
         {
-            // The script was cut short by the client or by the end of the test.
+            try
+            {
+                await connection;
+            }
+            catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
+            {
+                // The script was cut short by the client or by the end of the test.
+            }
         }
     }
 
-    private async Task ServeAsync(Func<HostileConnection, Task> play)
+    private async Task AcceptAsync()
     {
-        using var socket = await _listener.AcceptSocketAsync();
+        while (true)
+        {
+            Socket socket;
+            try
+            {
+                socket = await _listener.AcceptSocketAsync();
+            }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+            {
+                return; // Stopped.
+            }
+
+            lock (_lock)
+            {
+                _sockets.Add(socket);
+                _connections.Add(ServeAsync(socket, _connections.Count + 1));
+            }
+        }
+    }
+
+    private async Task ServeAsync(Socket socket, int number)
+    {
+        // Off the accept loop: a script that floods must not delay the next connection.
+        await Task.Yield();
         socket.NoDelay = true;
-        await using var stream = new NetworkStream(socket, ownsSocket: false);
-        using var connection = new HostileConnection(stream, bytes => Interlocked.Add(ref _written, bytes));
+        await using var stream = new NetworkStream(socket, ownsSocket: true);
+        using var connection = new HostileConnection(stream, number, bytes => Interlocked.Add(ref _written, bytes));
         try
         {
-            await play(connection);
+            await _play(connection);
         }
         catch (IOException)
         {
@@ -70,11 +139,18 @@ public sealed class HostilePop3Server : IAsyncDisposable
 }
 
 /// <summary>The server side of one hostile connection.</summary>
-public sealed class HostileConnection(NetworkStream stream, Action<int> counted) : IDisposable
+public sealed class HostileConnection(NetworkStream stream, int number, Action<int> counted) : IDisposable
 {
     private readonly byte[] _lineBuffer = new byte[1024];
     private readonly SemaphoreSlim _trickleGate = new(0);
+    private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _lineLength;
+
+    /// <summary>Which connection to the server this is, from 1.</summary>
+    public int Number { get; } = number;
+
+    /// <summary>Completes when the script of this connection has ended (the server has stopped writing to it).</summary>
+    public Task Ended => _ended.Task;
 
     /// <summary>Reads the client's next command line (without CRLF); null when the client has closed.</summary>
     public async Task<string?> ReadCommandAsync()
@@ -126,19 +202,27 @@ public sealed class HostileConnection(NetworkStream stream, Action<int> counted)
     public async Task SendAsync(string text)
     {
         var bytes = Encoding.ASCII.GetBytes(text);
+        await SendAsync(bytes);
+    }
+
+    public async Task SendAsync(ReadOnlyMemory<byte> bytes)
+    {
         await stream.WriteAsync(bytes);
         counted(bytes.Length);
     }
 
-    /// <summary>Writes lines from <paramref name="line"/> (numbered from 1) until <paramref name="lines"/> are out or the client hangs up.</summary>
-    public async Task FloodLinesAsync(HostileLineWriter line, long lines = long.MaxValue)
+    /// <summary>
+    /// Writes lines from <paramref name="line"/>, numbered from <paramref name="first"/>, until <paramref name="last"/>
+    /// is out or the client hangs up.
+    /// </summary>
+    public async Task FloodLinesAsync(HostileLineWriter line, long last = long.MaxValue, long first = 1)
     {
         var buffer = new byte[64 * 1024];
-        var next = 1L;
-        while (next <= lines)
+        var next = first;
+        while (next <= last)
         {
             var filled = 0;
-            while (next <= lines && line(buffer.AsSpan(filled), next, out var written))
+            while (next <= last && line(buffer.AsSpan(filled), next, out var written))
             {
                 filled += written;
                 next++;
@@ -186,5 +270,9 @@ public sealed class HostileConnection(NetworkStream stream, Action<int> counted)
 
     public void ReleaseTrickle() => _trickleGate.Release();
 
-    public void Dispose() => _trickleGate.Dispose();
+    public void Dispose()
+    {
+        _trickleGate.Dispose();
+        _ended.TrySetResult();
+    }
 }
