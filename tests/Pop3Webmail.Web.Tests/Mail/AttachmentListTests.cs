@@ -40,22 +40,27 @@ public class AttachmentListTests : BunitContext
     }
 
     [Fact]
-    public void DownloadAsksForAFreshUrlOnClickAndNavigatesToIt()
+    public void DownloadAsksForAFreshUrlOnClickAndStartsItWithoutLeavingThePage()
     {
         var asked = new List<MailAttachment>();
+        var started = new List<string>();
+        var navigation = Services.GetRequiredService<NavigationManager>();
+        var before = navigation.Uri;
         var cut = Render<AttachmentList>(p => p
             .Add(x => x.Attachments, Attachments)
             .Add(x => x.DownloadUrl, a =>
             {
                 asked.Add(a);
                 return $"/download/token-{a.BodyPartIndex}";
-            }));
+            })
+            .Add(x => x.StartDownload, (string url) => started.Add(url)));
         Assert.Empty(asked);
 
         cut.FindAll("button.mail-attachment-download")[1].Click();
 
         Assert.Equal([Attachments[1]], asked);
-        Assert.EndsWith("/download/token-2", Services.GetRequiredService<NavigationManager>().Uri, StringComparison.Ordinal);
+        Assert.Equal(["/download/token-2"], started);
+        Assert.Equal(before, navigation.Uri);
     }
 
     [Fact]

@@ -19,6 +19,9 @@ public abstract class WebmailComponentTest : BunitContext
     protected WebmailComponentTest()
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
+
+        // Messages render off the renderer's thread; on a busy CI machine that takes longer than bUnit's one second.
+        DefaultWaitTimeout = TimeSpan.FromSeconds(10);
         Services.AddMudServices();
         Services.AddLocalization(o => o.ResourcesPath = "Resources");
         Services.AddMailRendering();

@@ -26,7 +26,17 @@ internal sealed partial class InboxLoader(
     /// <summary>Summaries per background round; the wire is free for user commands between rounds.</summary>
     internal const int BackgroundChunkSize = 250;
 
+    /// <summary>
+    /// Messages that break a limit are stepped around (each costs a reconnect); past this many the server is plainly
+    /// hostile, and the background listing stops.
+    /// </summary>
+    internal const int MaxRefusedMessages = 5;
+
+    private readonly HashSet<int> _refused = [];
     private Task _background = Task.CompletedTask;
+
+    /// <summary>True once a message broke a limit on this visit (its listing then steps around it).</summary>
+    public bool HasRefused => _refused.Count > 0;
 
     /// <summary>The background listing, for diagnostics and tests.</summary>
     public Task Completion => _background;
@@ -40,11 +50,44 @@ internal sealed partial class InboxLoader(
     /// </summary>
     public async Task<(ListingChange Change, IReadOnlyList<Pop3MessageSummary> Newest)> ListAsync(Pop3Client client, CancellationToken cancellationToken)
     {
-        var listing = await client.ListMailboxAsync(FirstPageSize, cancellationToken);
+        // After a message broke a limit, the newest page is read without it (see Refused) rather than in the flight.
+        var listing = await Guard(() => client.ListMailboxAsync(_refused.Count == 0 ? FirstPageSize : 0, cancellationToken));
         var change = index.Apply(listing.Sizes, listing.Uids);
+        foreach (var number in _refused)
+        {
+            if (index.FindNumber(number) is { } refused)
+            {
+                index.MarkUnavailable(refused.Key);
+            }
+        }
+
         index.Verify(listing.NewestSummaries);
         summariesRead(listing.NewestSummaries);
         return (change, listing.NewestSummaries);
+    }
+
+    /// <summary>
+    /// A message whose headers break a limit (a hostile or broken server: a header block without its end) would break
+    /// every listing that reads it; it is noted by number, shown as unavailable, and never asked for again on this visit,
+    /// so one bad message cannot lock the user out of the rest. The connection it broke is replaced by the caller.
+    /// </summary>
+    private async Task<T> Guard<T>(Func<Task<T>> read)
+    {
+        try
+        {
+            return await read();
+        }
+        catch (Pop3LimitExceededException ex) when (ex.MessageNumber is { } number)
+        {
+            _refused.Add(number);
+            if (index.FindNumber(number) is { } refused)
+            {
+                index.MarkUnavailable(refused.Key);
+            }
+
+            LogRefused(ex.Limit);
+            throw new MailboxException(MailboxErrorKind.InvalidServerReply, ex);
+        }
     }
 
     /// <summary>
@@ -64,7 +107,7 @@ internal sealed partial class InboxLoader(
             return;
         }
 
-        var summaries = await client.GetMessageSummariesAsync(wanted.Select(static m => m.Number).ToArray(), progress: null, cancellationToken);
+        var summaries = await Guard(() => client.GetMessageSummariesAsync(wanted.Select(static m => m.Number).ToArray(), progress: null, cancellationToken));
         index.Verify(summaries);
         summariesRead(summaries);
         var read = summaries.Select(static s => s.MessageNumber).ToHashSet();
@@ -90,7 +133,7 @@ internal sealed partial class InboxLoader(
             return false;
         }
 
-        var summaries = await client.GetMessageSummariesAsync(messages.Select(static m => m.Number).ToArray(), progress: null, cancellationToken);
+        var summaries = await Guard(() => client.GetMessageSummariesAsync(messages.Select(static m => m.Number).ToArray(), progress: null, cancellationToken));
         var reused = index.Verify(summaries);
         published();
         return reused;
@@ -105,7 +148,7 @@ internal sealed partial class InboxLoader(
             return false;
         }
 
-        var summaries = await client.GetMessageSummariesAsync(wanted.Select(static m => m.Number).ToArray(), progress: null, cancellationToken);
+        var summaries = await Guard(() => client.GetMessageSummariesAsync(wanted.Select(static m => m.Number).ToArray(), progress: null, cancellationToken));
         index.AddSummaries(summaries);
         summariesRead(summaries);
         var read = summaries.Select(static s => s.MessageNumber).ToHashSet();
@@ -138,8 +181,17 @@ internal sealed partial class InboxLoader(
             {
                 using var lease = await wire.AcquireAsync(lifetime);
                 using var listing = telemetry.StartListing(correlation, ListingKind.Background);
-                more = await lease.RunAsync((client, ct) => LoadAsync(client, BackgroundChunkSize, ct), retryAfterReconnect: true, lifetime, MailWorkPriority.Background);
-                listing.Complete(OperationOutcome.Succeeded);
+                try
+                {
+                    more = await lease.RunAsync((client, ct) => LoadAsync(client, BackgroundChunkSize, ct), retryAfterReconnect: true, lifetime, MailWorkPriority.Background);
+                    listing.Complete(OperationOutcome.Succeeded);
+                }
+                catch (MailboxException ex) when (ex.Kind == MailboxErrorKind.InvalidServerReply && _refused.Count is > 0 and <= MaxRefusedMessages)
+                {
+                    // One message broke a limit and is now left out; the next round signs in again and goes on.
+                    listing.Complete(OperationOutcome.Failed);
+                    published();
+                }
             }
         }
         catch (OperationCanceledException) when (lifetime.IsCancellationRequested)
@@ -153,6 +205,9 @@ internal sealed partial class InboxLoader(
             published();
         }
     }
+
+    [LoggerMessage(EventId = 231, Level = LogLevel.Warning, Message = "A message broke a limit ({Limit}); it is shown as unavailable")]
+    private partial void LogRefused(Pop3Limit limit);
 
     [LoggerMessage(EventId = 230, Level = LogLevel.Warning, Message = "Background listing stopped ({Kind})")]
     private partial void LogStopped(MailboxErrorKind kind);

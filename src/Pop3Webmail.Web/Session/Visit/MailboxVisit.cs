@@ -148,23 +148,41 @@ internal sealed partial class MailboxVisit : IWireOwner, IAsyncDisposable
             }
             else
             {
-                newest = await lease.RunAsync(async (client, ct) => (await _loader.ListAsync(client, ct)).Newest, retryAfterReconnect: false, cancellationToken);
+                newest = await StepAroundRefusedAsync(lease, () => lease.RunAsync(async (client, ct) => (await _loader.ListAsync(client, ct)).Newest, retryAfterReconnect: false, cancellationToken), [], cancellationToken);
             }
 
             // The memory's key derivation ran while the listing was on its way; what it knows is not read again.
             _memory = await memory;
             Recall();
             Remember(newest);
-            await lease.RunAsync(async (client, ct) =>
+            await StepAroundRefusedAsync(lease, () => lease.RunAsync(async (client, ct) =>
             {
                 await _loader.LoadFirstPageAsync(client, ct);
                 return true;
-            }, retryAfterReconnect: false, cancellationToken);
+            }, retryAfterReconnect: false, cancellationToken), true, cancellationToken);
         }
 
         listing.Complete(OperationOutcome.Succeeded);
         Publish();
         _loader.Start(_lifetime.Token);
+    }
+
+    /// <summary>
+    /// Runs a step of the first listing; when a message broke a limit in it (the connection is then closed), signs in
+    /// again once and lists around that message instead, so one broken message does not keep the user out.
+    /// </summary>
+    private async Task<T> StepAroundRefusedAsync<T>(WireLease lease, Func<Task<T>> step, T instead, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await step();
+        }
+        catch (MailboxException ex) when (ex.Kind == MailboxErrorKind.InvalidServerReply && _loader.HasRefused)
+        {
+            await lease.ReconnectAsync(cancellationToken);
+            _notice = null;
+            return instead;
+        }
     }
 
     /// <summary>
@@ -379,10 +397,11 @@ internal sealed partial class MailboxVisit : IWireOwner, IAsyncDisposable
 
     private async Task<SignOutInfo> EndCoreAsync(SignOutReason reason)
     {
-        await _lifetime.CancelAsync();
+        // The wire lets a command in flight finish before QUIT; the background work stops once it has.
         _keepAlive.Dispose();
         var commit = Commits(reason);
         var end = await _wire.CloseAsync(commit, EndBudget);
+        await _lifetime.CancelAsync();
 
         // Counted after the end: signing in again to commit re-proves every mark, and drops the ones gone meanwhile.
         var pending = _ledger.Count;

@@ -37,6 +37,7 @@ internal readonly record struct WireEnd(bool Quit, bool Reset);
 /// </summary>
 internal sealed partial class MailboxWire : IAsyncDisposable
 {
+    private static readonly TimeSpan InFlightGrace = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan[] InUseRetries = [TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(400), TimeSpan.FromSeconds(1)];
     private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly CancellationTokenSource _closing = new();
@@ -48,6 +49,7 @@ internal sealed partial class MailboxWire : IAsyncDisposable
     private Pop3Client _client;
     private long _lastActivity;
     private volatile WireStatus _status;
+    private volatile bool _ending;
 
     public MailboxWire(Pop3Client client, MailboxCredentials credentials, VisitServices services, ILogger logger)
     {
@@ -89,11 +91,31 @@ internal sealed partial class MailboxWire : IAsyncDisposable
             throw new MailboxException(MailboxErrorKind.NotSignedIn);
         }
 
+        if (_ending)
+        {
+            _lock.Release();
+            throw new MailboxException(MailboxErrorKind.NotSignedIn);
+        }
+
         return new WireLease(this);
     }
 
     /// <summary>The wire if it is free right now (the keep-alive never queues behind a user's command), else null.</summary>
-    public WireLease? TryAcquire() => !_closing.IsCancellationRequested && _lock.Wait(0) ? new WireLease(this) : null;
+    public WireLease? TryAcquire()
+    {
+        if (_ending || !_lock.Wait(0))
+        {
+            return null;
+        }
+
+        if (_ending)
+        {
+            _lock.Release();
+            return null;
+        }
+
+        return new WireLease(this);
+    }
 
     /// <summary>Runs one operation on the wire, reconnecting once if the connection turns out to be broken.</summary>
     public async Task<T> RunAsync<T>(Func<Pop3Client, CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
@@ -116,9 +138,13 @@ internal sealed partial class MailboxWire : IAsyncDisposable
     /// </summary>
     public async Task<WireEnd> CloseAsync(bool commit, TimeSpan budget)
     {
-        await _closing.CancelAsync();
+        // No new command starts now; the one in flight (a background round, a NOOP: milliseconds) may finish, so the
+        // connection is still good for QUIT. A command that does not finish soon is cut off, the connection with it.
+        _ending = true;
         using var timeout = new CancellationTokenSource(budget);
-        var haveLock = await _lock.WaitAsync(budget);
+        var haveLock = await _lock.WaitAsync(InFlightGrace);
+        await _closing.CancelAsync();
+        haveLock = haveLock || await _lock.WaitAsync(budget);
         try
         {
             if (!haveLock)
@@ -189,8 +215,12 @@ internal sealed partial class MailboxWire : IAsyncDisposable
     /// A broken connection, or [SYS/TEMP] in the middle of a session (RFC 3206 §4): Dovecot, for one, sends
     /// "-ERR [SYS/TEMP] Server shutting down" and hangs up. Either way a new connection is the way on.
     /// </summary>
+    /// <remarks>
+    /// A broken limit is not a loss: the same server would send the same oversized reply again, so it is not retried
+    /// (the caller may step around the message it names).
+    /// </remarks>
     internal static bool IsConnectionLoss(Exception exception) =>
-        exception is Pop3ProtocolException
+        exception is Pop3ProtocolException and not Pop3LimitExceededException
         || exception is Pop3CommandException { ResponseCode.Kind: Pop3ResponseCodeKind.SysTemp };
 
     /// <summary>What a failed command means to the user.</summary>

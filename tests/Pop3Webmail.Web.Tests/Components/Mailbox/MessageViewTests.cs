@@ -79,7 +79,7 @@ public sealed class MessageViewTests : WebmailComponentTest
         SignIn(false, Messages);
         var slow = new TaskCompletionSource<OpenedMessage>();
         Session.Open = key => key == "uid-2" ? slow.Task : Session.Opened(key, Session.MessageSources[key]);
-        var cut = RenderView("uid-2");
+        var cut = RenderView("uid-2", waitUntilLoaded: false);
 
         cut.Render(p => p.Add(x => x.Key, "uid-1"));
         cut.WaitForAssertion(() => Assert.Equal("First", cut.Find(".message-subject").TextContent));
@@ -113,8 +113,8 @@ public sealed class MessageViewTests : WebmailComponentTest
 
         cut.Find(".message-delete").Click();
 
+        cut.WaitForAssertion(() => Assert.Equal(["deleted uid-2"], _events));
         Assert.Contains("Delete uid-2", Session.Calls);
-        Assert.Equal(["deleted uid-2"], _events);
     }
 
     [Fact]
@@ -127,8 +127,8 @@ public sealed class MessageViewTests : WebmailComponentTest
 
         cut.Find(".message-delete").Click();
 
+        cut.WaitForAssertion(() => Assert.Equal("The connection to the mail server was lost.", cut.Find(".message-error span").TextContent));
         Assert.Empty(_events);
-        Assert.Equal("The connection to the mail server was lost.", cut.Find(".message-error span").TextContent);
     }
 
     [Fact]
@@ -147,8 +147,8 @@ public sealed class MessageViewTests : WebmailComponentTest
 
         cut.Find(".message-undo").Click();
 
+        cut.WaitForAssertion(() => Assert.Equal(["undone uid-2"], _events));
         Assert.Contains("Undo uid-2", Session.Calls);
-        Assert.Equal(["undone uid-2"], _events);
         cut.WaitForAssertion(() => Assert.Contains("Hello from Quarterly report", cut.Find(".mail-text-body").TextContent, StringComparison.Ordinal));
     }
 
@@ -174,7 +174,7 @@ public sealed class MessageViewTests : WebmailComponentTest
         cut.Find(".message-back").Click();
         cut.Find(".mail-text-body").KeyDown("Escape");
 
-        Assert.Equal(["step 1", "close", "close"], _events);
+        cut.WaitForAssertion(() => Assert.Equal(["step 1", "close", "close"], _events));
     }
 
     [Fact]
@@ -187,8 +187,8 @@ public sealed class MessageViewTests : WebmailComponentTest
 
         cut.Find(".message-download").Click();
 
+        cut.WaitForAssertion(() => Assert.Equal("download/token-for-uid-2-raw", JSInterop.VerifyInvoke("pop3webmail.download").Arguments.Single()));
         Assert.Contains("Link " + DownloadTarget.RawMessage("uid-2"), Session.Calls);
-        Assert.Equal("download/token-for-uid-2-raw", JSInterop.VerifyInvoke("pop3webmail.download").Arguments.Single());
         Assert.Equal(before, navigation.Uri);
     }
 
@@ -199,12 +199,12 @@ public sealed class MessageViewTests : WebmailComponentTest
         var cut = RenderView("uid-2");
 
         cut.Find(".message-source-toggle").Click();
-        Assert.Contains("Subject: Quarterly report", cut.Find("pre.message-source").TextContent, StringComparison.Ordinal);
+        cut.WaitForAssertion(() => Assert.Contains("Subject: Quarterly report", cut.Find("pre.message-source").TextContent, StringComparison.Ordinal));
         Assert.Equal("0", cut.Find("pre.message-source").GetAttribute("tabindex")); // a scrolled region a keyboard can reach
         Assert.Empty(cut.FindAll(".mail-text-body"));
 
         cut.Find(".message-source-toggle").Click();
-        Assert.Empty(cut.FindAll("pre.message-source"));
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("pre.message-source")));
     }
 
     [Fact]
@@ -215,6 +215,7 @@ public sealed class MessageViewTests : WebmailComponentTest
 
         cut.Find(".message-print").Click();
 
+        cut.WaitForAssertion(() => JSInterop.VerifyInvoke("pop3webmail.print"));
         var document = Assert.IsType<string>(JSInterop.VerifyInvoke("pop3webmail.print").Arguments.Single());
         Assert.Contains("Big news", document, StringComparison.Ordinal);
         Assert.Contains("Content-Security-Policy", document, StringComparison.Ordinal);
@@ -228,7 +229,7 @@ public sealed class MessageViewTests : WebmailComponentTest
 
         cut.Find(".message-print").Click();
 
-        Assert.Null(JSInterop.VerifyInvoke("pop3webmail.print").Arguments.Single());
+        cut.WaitForAssertion(() => Assert.Null(JSInterop.VerifyInvoke("pop3webmail.print").Arguments.Single()));
     }
 
     [Fact]

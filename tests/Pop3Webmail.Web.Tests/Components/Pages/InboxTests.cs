@@ -371,10 +371,11 @@ public sealed class InboxTests : WebmailComponentTest
         var navigation = Services.GetRequiredService<BunitNavigationManager>();
         navigation.NavigateTo("message?id=uid-3");
         var cut = Render<Inbox>();
+        cut.WaitForAssertion(() => Assert.Equal("Budget 2026", cut.Find(".message-subject").TextContent));
 
         cut.Find(".inbox-grid").KeyDown("ArrowDown");
 
-        Assert.Equal("http://localhost/message?id=uid-2", navigation.Uri);
+        cut.WaitForAssertion(() => Assert.Equal("http://localhost/message?id=uid-2", navigation.Uri));
         Assert.True(navigation.History.First().Options.ReplaceHistoryEntry);
         cut.WaitForAssertion(() => Assert.Equal("Agenda", cut.Find(".message-subject").TextContent));
         Assert.Equal("uid-2", Highlighted(cut));
@@ -410,12 +411,12 @@ public sealed class InboxTests : WebmailComponentTest
 
         cut.Find(".message-delete").Click();
 
+        cut.WaitForAssertion(() => Assert.Equal("http://localhost/message?id=uid-1", navigation.Uri));
         Assert.Contains("Delete uid-2", Session.Calls);
-        Assert.Equal("http://localhost/message?id=uid-1", navigation.Uri);
         cut.WaitForAssertion(() => Assert.Equal("Welcome", cut.Find(".message-subject").TextContent));
         Assert.Equal("Marked for deletion: 1. You can undo this until you sign out.", cut.Find(".inbox-announcement").TextContent);
         cut.Find(".inbox-grid").KeyDown("u"); // the most recent deletion, from anywhere in the list
-        Assert.Contains("Undo uid-2", Session.Calls);
+        cut.WaitForAssertion(() => Assert.Contains("Undo uid-2", Session.Calls));
     }
 
     [Fact]
