@@ -31,6 +31,12 @@ ENV ASPNETCORE_HTTP_PORTS=8080 \
     DOTNET_CLI_TELEMETRY_OPTOUT=1
 EXPOSE 8080
 
+# The remembered mailbox state (Mail:State, SQLite by default) lives under the app user's local data folder; it is
+# created here, owned by that user, and is a volume so it outlives the container (docs/mailbox-state.md). Several
+# instances share PostgreSQL instead (Mail__State__Provider=PostgreSql).
+RUN mkdir -p /home/app/.local/share/Pop3Webmail && chown -R $APP_UID /home/app/.local
+VOLUME /home/app/.local/share/Pop3Webmail
+
 # The unprivileged user the .NET images provide (uid 1654).
 USER $APP_UID
 
