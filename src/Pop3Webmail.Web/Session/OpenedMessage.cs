@@ -25,20 +25,21 @@ public sealed class OpenedMessage : IDisposable
 
     /// <summary>
     /// Reads the parsed message. Reads are one at a time: a spooled message is parsed lazily from one file, which two
-    /// readers must never seek at once.
+    /// readers must never seek at once. A read keeps the content alive until it is done, even when this hold is let
+    /// go meanwhile (a view that moved on to another message while the last one was still rendering).
     /// </summary>
-    public Task<T> ReadAsync<T>(Func<MimeMessage, CancellationToken, Task<T>> read, CancellationToken cancellationToken = default)
+    public async Task<T> ReadAsync<T>(Func<MimeMessage, CancellationToken, Task<T>> read, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(read);
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        return _content.ReadAsync(read, cancellationToken);
+        using var reading = HoldForRead();
+        return await _content.ReadAsync(read, cancellationToken);
     }
 
     /// <summary>Reads the parsed message synchronously (rendering), one reader at a time.</summary>
     public T Read<T>(Func<MimeMessage, T> read)
     {
         ArgumentNullException.ThrowIfNull(read);
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        using var reading = HoldForRead();
         return _content.Read(read);
     }
 
@@ -48,6 +49,15 @@ public sealed class OpenedMessage : IDisposable
         {
             _content.Dispose();
         }
+    }
+
+    private OpenedMessage HoldForRead()
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+
+        // This hold still counts, so a new one can only fail when this one is given back at the same moment on
+        // another thread: a disposed hold, as above.
+        return _content.TryHold() ?? throw new ObjectDisposedException(nameof(OpenedMessage));
     }
 }
 

@@ -27,6 +27,32 @@ public sealed class OpenedMessageTests
     }
 
     [Fact]
+    public async Task AHoldLetGoWhileItsReadRunsLetsTheReadFinishAndThenFreesTheContent()
+    {
+        var spool = MessageSpoolFile();
+        var content = new OpenedMessageContent("u:a", new InboxItem("u:a", 10), Parse(), spool);
+        var view = content.TryHold()!;
+        content.Dispose(); // the cache moved on: the view's hold is the last one
+        var inside = new TaskCompletionSource();
+        var finish = new TaskCompletionSource();
+
+        var reading = view.ReadAsync(async (m, _) =>
+        {
+            inside.SetResult();
+            await finish.Task;
+            return m.Subject;
+        }, TestContext.Current.CancellationToken);
+        await inside.Task;
+        view.Dispose(); // the view moved on to another message
+        Assert.False(content.IsReleased);
+        finish.SetResult();
+
+        Assert.Equal("Hello", await reading);
+        Assert.True(content.IsReleased);
+        Assert.False(File.Exists(spool.Name));
+    }
+
+    [Fact]
     public void FreedContentCannotBeHeldAgain()
     {
         var content = new OpenedMessageContent("u:a", new InboxItem("u:a", 10), Parse(), spool: null);
