@@ -18,9 +18,6 @@ public sealed partial class Login
     private SignInResult? _result;
 
     [Inject]
-    private IMailboxSession Session { get; set; } = default!;
-
-    [Inject]
     private MailServerCatalog Catalog { get; set; } = default!;
 
     [Inject]
@@ -55,8 +52,11 @@ public sealed partial class Login
         ? Severity.Success
         : Severity.Warning;
 
+    // Re-rendered whenever the session changes (the base class): the router shows this page as soon as a session
+    // stops being signed in, which can be before the server has answered QUIT and the sign-out notice is known.
     protected override void OnInitialized()
     {
+        base.OnInitialized();
         if (Session.Account is not null)
         {
             Navigation.NavigateTo(SafeReturnUrl, replace: true);
