@@ -7,8 +7,9 @@ namespace Pop3Webmail.EndToEnd.Tests.Load;
 
 /// <summary>
 /// The load test's circuit client stands in for a browser only if it behaves like one: the same visit, made by real
-/// Chromium and by the circuit client on the same mailbox, must show the same rows, the same message, the same
-/// deletion and undo, and the same sign-out, and leave the same trace on the POP3 server.
+/// Chromium and by the circuit client on the same mailbox, must show the same rows (scrolled to the end of a long list
+/// too), the same message, the same deletion and undo, and the same sign-out, and leave the same trace on the POP3
+/// server.
 /// </summary>
 [Collection(BrowserCollectionDefinition.Name)]
 public sealed class CircuitClientMatchesChromiumTests(WebmailFixture fixture)
@@ -46,6 +47,10 @@ public sealed class CircuitClientMatchesChromiumTests(WebmailFixture fixture)
             Assert.True(rows >= Math.Min(10, account.Messages.Count), $"Chromium showed {inChromium.Keys.Count} rows, the circuit client {inCircuit.Keys.Count}.");
             Assert.Equal(inChromium.Keys.Take(rows), inCircuit.Keys.Take(rows));
             Assert.Equal(inChromium.Subjects.Take(rows), inCircuit.Subjects.Take(rows));
+
+            // The same window at the end means the client reported what Chromium reported when scrolled there.
+            Assert.Equal(inChromium.KeysAtEnd, inCircuit.KeysAtEnd);
+            Assert.Equal(inChromium.SubjectsAtEnd, inCircuit.SubjectsAtEnd);
             Assert.Equal(Essentials(inChromium), Essentials(inCircuit));
             Assert.Equal((chromiumSession.LoggedOut, chromiumSession.Deleted, chromiumSession.Retrieved),
                 (circuitSession.LoggedOut, circuitSession.Deleted, circuitSession.Retrieved));

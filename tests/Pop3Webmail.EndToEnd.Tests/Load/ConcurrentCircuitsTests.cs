@@ -37,6 +37,8 @@ public sealed class ConcurrentCircuitsTests(WebmailFixture fixture)
             var newestFirst = account.Messages.Reverse().Select(m => m.Subject).ToList();
             Assert.NotEmpty(visit.Subjects);
             Assert.Equal(newestFirst.Take(visit.Subjects.Count), visit.Subjects);
+            Assert.NotEmpty(visit.SubjectsAtEnd);
+            Assert.Equal(newestFirst.TakeLast(visit.SubjectsAtEnd.Count), visit.SubjectsAtEnd);
             Assert.Equal(newestFirst[0], visit.OpenedSubject);
             Assert.Equal(newestFirst[1], visit.SubjectAfterDelete);
             Assert.Equal(UiText.Inbox("PendingDeletions", 1), visit.PendingNotice.Replace(" " + UiText.Inbox("UndoAll"), string.Empty, StringComparison.Ordinal));

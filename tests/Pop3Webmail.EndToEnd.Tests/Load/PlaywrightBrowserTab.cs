@@ -17,6 +17,9 @@ internal sealed class PlaywrightBrowserTab(IPage page) : IBrowserTab
 
     public Task ClickAsync(string selector, CancellationToken cancellationToken = default) => page.Locator(selector).First.ClickAsync();
 
+    public Task ScrollToAsync(string selector, double top, CancellationToken cancellationToken = default) =>
+        page.Locator(selector).First.EvaluateAsync("(element, top) => { element.scrollTop = top; }", top);
+
     public Task WaitForAsync(string selector, CancellationToken cancellationToken = default) =>
         page.Locator(selector).First.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached, Timeout = Timeout });
 

@@ -5,8 +5,9 @@ namespace Pop3Webmail.EndToEnd.Tests.Load;
 
 /// <summary>
 /// The visit behind Recordings/visit.json: its mailbox (what the replay tests expect to see) and where the file is.
-/// Re-record with <c>POP3WEBMAIL_RECORD_CIRCUIT=tests/Pop3Webmail.EndToEnd.Tests/Load/Recordings/visit.json</c> set
-/// while running <see cref="CircuitRecordingTests"/>.
+/// Re-record (after a UI change) with <c>POP3WEBMAIL_RECORD_CIRCUIT</c> set to the absolute path of
+/// tests/Pop3Webmail.EndToEnd.Tests/Load/Recordings/visit.json (the test runs in its output folder) while running
+/// <see cref="CircuitRecordingTests"/>.
 /// </summary>
 internal static class RecordedVisit
 {

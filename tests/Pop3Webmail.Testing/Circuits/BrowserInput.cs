@@ -176,17 +176,19 @@ internal sealed class BrowserInput
         ["type"] = type,
     };
 
+    /// <summary>Whether element.focus() gives <paramref name="element"/> the focus: an enabled control, a link, a tabindex.</summary>
+    internal static bool IsFocusable(DomElement element) => element.TagName switch
+    {
+        "input" or "select" or "textarea" or "button" => !element.IsDisabled,
+        "a" => element.HasAttribute("href"),
+        _ => element.HasAttribute("tabindex") || element.HasAttribute("contenteditable"),
+    };
+
     private static DomElement? Focusable(DomElement target)
     {
         for (var element = target; element is not null; element = element.ParentElement)
         {
-            var focusable = element.TagName switch
-            {
-                "input" or "select" or "textarea" or "button" => !element.IsDisabled,
-                "a" => element.HasAttribute("href"),
-                _ => element.HasAttribute("tabindex") || element.HasAttribute("contenteditable"),
-            };
-            if (focusable)
+            if (IsFocusable(element))
             {
                 return element;
             }

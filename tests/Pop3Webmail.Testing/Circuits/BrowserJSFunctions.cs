@@ -4,16 +4,22 @@ namespace Pop3Webmail.Testing.Circuits;
 
 /// <summary>
 /// The JavaScript functions the server calls on the page (<c>JS.BeginInvokeJS</c>), answered as the browser would:
-/// blazor.web.js's own (renderer attachment, navigation, focus, page title, Virtualize), MudBlazor's that this app
-/// uses (element blur hooks, theme watching, popover provider count) and the app's wwwroot/app.js (time zone, tab id,
-/// the resume-cookie request). A function not
-/// listed here is answered with the error a browser gives for a missing function, and reported as an error of the
-/// run, so a new interop call in the app shows up instead of being silently "answered". Only calls these flows make
-/// are answered: keyboard navigation (pop3webmail.scrollToRow, mudKeyInterceptor.updatekey) and NavigationLock
-/// (setHasLocationChangingListeners) would be reported, not faked.
+/// blazor.web.js's own (renderer attachment, navigation, focus, page title), MudBlazor's that this app uses (element
+/// blur hooks, theme watching, popovers, key interceptors) and every function of the app's wwwroot/app.js, with the
+/// results and callbacks app.js gives (the message list's visible window, window width and colour scheme from
+/// <see cref="CircuitClientOptions"/>, focus, history, cookies, downloads). A function not listed here is answered
+/// with the error a browser gives for a missing function, and reported as an error of the run, so a new interop call
+/// in the app shows up instead of being silently "answered"; so is NavigationLock (setHasLocationChangingListeners),
+/// which the app does not use.
 /// </summary>
 internal sealed class BrowserJSFunctions(CircuitPage page, CircuitClientOptions options)
 {
+    /// <summary>The width from which the app's mailbox shows a message beside the list (app.js wideQuery).</summary>
+    private const int WideFrom = 1024;
+
+    /// <summary>How long app.js's setPreference cookie lives: a year.</summary>
+    private const int PreferenceMaxAge = 31_536_000;
+
     /// <summary>The globals the emulated page has (what window.hasOwnProperty answers true for).</summary>
     private static readonly HashSet<string> Globals = new(StringComparer.Ordinal)
     {
@@ -47,7 +53,10 @@ internal sealed class BrowserJSFunctions(CircuitPage page, CircuitClientOptions 
             case "Blazor._internal.navigationManager.navigateTo":
                 var navigation = args[1] as JsonObject;
                 before.AddRange(page.NavigateFromDotNet(
-                    Text(args, 0), (bool?)navigation?["forceLoad"] ?? false, (string?)navigation?["historyEntryState"]));
+                    Text(args, 0),
+                    (bool?)navigation?["forceLoad"] ?? false,
+                    (bool?)navigation?["replaceHistoryEntry"] ?? false,
+                    (string?)navigation?["historyEntryState"]));
                 return null;
             case "Blazor._internal.domWrapper.focusBySelector":
                 if (page.Dom.QuerySelector(Text(args, 0)) is { } target)
@@ -60,16 +69,6 @@ internal sealed class BrowserJSFunctions(CircuitPage page, CircuitClientOptions 
                     before.AddRange(page.MoveFocus(target, after));
                 }
 
-                return null;
-            case "Blazor._internal.Virtualize.init":
-                var spacerBefore = page.Dom.FindByCaptureId(ElementReferenceId(args, 1));
-                var spacerAfter = page.Dom.FindByCaptureId(ElementReferenceId(args, 2));
-                after.AddRange(page.Viewport.Init(DotNetObjectId(args, 0), spacerBefore, spacerAfter, page.Dom).Select(page.Report));
-                return null;
-            case "Blazor._internal.Virtualize.dispose":
-                var helper = DotNetObjectId(args, 0);
-                page.Viewport.Dispose(helper);
-                before.Add(page.InvokeDotNet(helper, "__Dispose", "null", "Virtualize helper disposal"));
                 return null;
             case "window.hasOwnProperty":
                 return Globals.Contains(Text(args, 0));
@@ -100,8 +99,37 @@ internal sealed class BrowserJSFunctions(CircuitPage page, CircuitClientOptions 
                 return page.TabId;
             case "pop3webmail.bindTab":
                 // The page asks the server (over HTTP, with its cookies) to remember the tab's visit for a reload.
-                page.PostInBackground(Text(args, 0) + "&tab=" + page.TabId);
+                page.RequestInBackground(HttpMethod.Post, Text(args, 0) + "&tab=" + page.TabId, statusMatters: true);
                 return true;
+            case "pop3webmail.watchMailbox":
+                // The tab is always shown, and the window never changes width: neither callback ever comes.
+                return new JsonObject { ["visible"] = true, ["wide"] = options.ViewportWidth >= WideFrom };
+            case "pop3webmail.watchColorScheme":
+                return options.DarkColorScheme; // the system never switches: no OnSystemDarkChanged
+            case "pop3webmail.attachList":
+                after.AddRange(page.Report(page.Viewport.Attach(Element(args, 0), DotNetObjectId(args, 1), page.Dom)));
+                return null;
+            case "pop3webmail.showRow":
+                after.AddRange(page.Report(page.Viewport.ShowRow(Element(args, 0), Integer(args, 1), page.Dom)));
+                return null;
+            case "pop3webmail.focus":
+                before.AddRange(Focus(Element(args, 0), after));
+                return null;
+            case "pop3webmail.focusFirst":
+                before.AddRange(Focus(page.Dom.QuerySelector(Text(args, 0)), after));
+                return null;
+            case "pop3webmail.setPreference":
+                page.SetCookie(PreferenceCookie(Text(args, 0), args.Count > 1 ? (string?)args[1] : null));
+                return null;
+            case "pop3webmail.download":
+                // A hidden frame loads the address: an attachment is saved, anything else stays in the frame unseen.
+                page.RequestInBackground(HttpMethod.Get, Text(args, 0), statusMatters: false);
+                return null;
+            case "pop3webmail.print":
+                return null; // a page without a printer prints nothing and calls nothing back
+            case "pop3webmail.back":
+                after.AddRange(page.GoBack()); // popstate comes after the call has returned
+                return null;
             default:
                 var missing = identifier.Split('.');
                 throw new JSFunctionException(
@@ -125,6 +153,31 @@ internal sealed class BrowserJSFunctions(CircuitPage page, CircuitClientOptions 
             }
         }
     }
+
+    /// <summary>app.js focus(element): a connected element that can take the focus gets it; anything else is left alone.</summary>
+    private List<HubCall> Focus(DomElement? element, List<HubCall> after) =>
+        element is not null && element.IsInside(page.Dom) && BrowserInput.IsFocusable(element) ? page.MoveFocus(element, after) : [];
+
+    /// <summary>What app.js's setPreference writes to document.cookie (null removes the cookie).</summary>
+    private string PreferenceCookie(string name, string? value)
+    {
+        var path = page.Page.BaseUri.AbsolutePath;
+        var secure = page.Page.BaseUri.Scheme == Uri.UriSchemeHttps ? "; Secure" : string.Empty;
+        return value is null
+            ? $"{name}=; Path={path}; Max-Age=0; SameSite=Lax{secure}"
+            : $"{name}={Uri.EscapeDataString(value)}; Path={path}; Max-Age={PreferenceMaxAge}; SameSite=Lax{secure}";
+    }
+
+    /// <summary>An ElementReference argument as the page resolves it: the element, or null when none is captured under its id.</summary>
+    private DomElement? Element(JsonArray args, int index) =>
+        args.Count > index && args[index] is JsonObject reference && reference.ContainsKey("__internalId")
+            ? reference["__internalId"] is JsonValue id && id.TryGetValue<string>(out var captureId) ? page.Dom.FindByCaptureId(captureId) : null
+            : throw new JSFunctionException($"Argument {index} is not an ElementReference.");
+
+    private static int Integer(JsonArray args, int index) =>
+        args.Count > index && args[index] is JsonValue value && value.TryGetValue<int>(out var number)
+            ? number
+            : throw new JSFunctionException($"Argument {index} is not a whole number.");
 
     private static string Text(JsonArray args, int index) =>
         args.Count > index && args[index] is JsonValue value && value.TryGetValue<string>(out var text)

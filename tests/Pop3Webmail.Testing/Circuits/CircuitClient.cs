@@ -24,16 +24,15 @@ public sealed class CircuitClient : IBrowserTab, IAsyncDisposable
     private readonly List<Waiter> _waiters = [];
     private readonly List<string> _errors = [];
     private readonly Dictionary<string, int> _jsCalls = new(StringComparer.Ordinal);
+    private readonly SessionHistory _history = new();
     private CircuitPage? _page;
-    private Uri? _requestedLoad;
+    private (Uri Target, HistoryChange Change)? _requestedLoad;
     private Task _loading = Task.CompletedTask;
     private string? _failure;
-    private Uri _location;
 
     /// <summary>A tab with no page yet (<see cref="GotoAsync"/> loads one).</summary>
     public CircuitClient(CircuitClientOptions? options = null)
     {
-        _location = new Uri("about:blank");
         Options = options ?? new CircuitClientOptions();
         _http = new HttpClient(new SocketsHttpHandler { CookieContainer = _cookies, UseCookies = true, UseProxy = false })
         {
@@ -50,7 +49,7 @@ public sealed class CircuitClient : IBrowserTab, IAsyncDisposable
         {
             lock (Gate)
             {
-                return _location;
+                return _history.Location;
             }
         }
     }
@@ -87,7 +86,7 @@ public sealed class CircuitClient : IBrowserTab, IAsyncDisposable
     public Task GotoAsync(Uri address, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(address);
-        return LoadPageAsync(address, cancellationToken);
+        return LoadPageAsync(address, HistoryChange.Push, cancellationToken);
     }
 
     /// <summary>Reads the current page under the client's lock (the mirror changes as batches arrive).</summary>
@@ -125,6 +124,16 @@ public sealed class CircuitClient : IBrowserTab, IAsyncDisposable
         {
             await FollowLinkAsync(page, new Uri(page.Page.BaseUri, href), cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// Scrolls the first element matching <paramref name="selector"/> to <paramref name="top"/> CSS pixels, clamped to
+    /// its content; only the app's message grid has a layout here (see <see cref="CircuitClientOptions.List"/>).
+    /// </summary>
+    public async Task ScrollToAsync(string selector, double top, CancellationToken cancellationToken = default)
+    {
+        var (page, calls) = await ActOnAsync(selector, (page, element) => page.ScrollTo(element, top), cancellationToken);
+        await page.SendAsync(calls);
     }
 
     /// <summary>Waits until an element matching <paramref name="selector"/> is in the page.</summary>
@@ -178,7 +187,7 @@ public sealed class CircuitClient : IBrowserTab, IAsyncDisposable
             lock (Gate)
             {
                 _waiters.Remove(waiter);
-                throw new TimeoutException($"Waited {Options.Timeout.TotalSeconds:0.#} s for {description} at {_location}; the page shows: {VisibleText.Excerpt(Dom, 600)}");
+                throw new TimeoutException($"Waited {Options.Timeout.TotalSeconds:0.#} s for {description} at {_history.Location}; the page shows: {VisibleText.Excerpt(Dom, 600)}");
             }
         }
         finally
@@ -254,21 +263,34 @@ public sealed class CircuitClient : IBrowserTab, IAsyncDisposable
         }
     }
 
-    internal void SetLocation(Uri location) => _location = location;
+    /// <summary>A client-side navigation (history.pushState or replaceState), under the lock.</summary>
+    internal void SaveHistoryState(Uri location, string? state, bool replace) => _history.SaveState(location, state, replace);
+
+    /// <summary>history.back(), under the lock: where it went, if anywhere; a page that is gone is requested anew.</summary>
+    internal HistoryEntry? GoBack()
+    {
+        var traversal = _history.Back();
+        if (traversal is { SameDocument: false })
+        {
+            RequestPageLoad(traversal.Entry.Location, HistoryChange.Traverse);
+        }
+
+        return traversal is { SameDocument: true } ? traversal.Entry : null;
+    }
 
     /// <summary>Called under the lock by a JS call that leaves the page; the load starts once the call is answered.</summary>
-    internal void RequestPageLoad(Uri target) => _requestedLoad = target;
+    internal void RequestPageLoad(Uri target, HistoryChange change) => _requestedLoad = (target, change);
 
     internal void StartRequestedPageLoad()
     {
         lock (Gate)
         {
-            if (_requestedLoad is { } target)
+            if (_requestedLoad is { } load)
             {
                 _requestedLoad = null;
 
                 // Not awaited here: the old page's connection is closed by the load, and this runs on its receive loop.
-                _loading = Task.Run(() => LoadPageAsync(target, CancellationToken.None));
+                _loading = Task.Run(() => LoadPageAsync(load.Target, load.Change, CancellationToken.None));
             }
         }
     }
@@ -292,7 +314,7 @@ public sealed class CircuitClient : IBrowserTab, IAsyncDisposable
         }
     }
 
-    private async Task LoadPageAsync(Uri target, CancellationToken cancellationToken)
+    private async Task LoadPageAsync(Uri target, HistoryChange change, CancellationToken cancellationToken)
     {
         CircuitPage? old;
         lock (Gate)
@@ -300,7 +322,7 @@ public sealed class CircuitClient : IBrowserTab, IAsyncDisposable
             old = _page;
             _page = null;
             _failure = null;
-            _location = target;
+            _history.BeginLoad(target, change);
         }
 
         if (old is not null)
@@ -314,7 +336,7 @@ public sealed class CircuitClient : IBrowserTab, IAsyncDisposable
             Update(() =>
             {
                 _page = page;
-                _location = page.Page.Location;
+                _history.Arrived(page.Page.Location);
             });
         }
         catch (Exception ex) when (ex is HttpRequestException or CircuitClientException or Microsoft.AspNetCore.SignalR.HubException or IOException)
@@ -356,11 +378,11 @@ public sealed class CircuitClient : IBrowserTab, IAsyncDisposable
                 throw new CircuitClientException($"The link leads away from the app, to {target}.");
             }
 
-            await LoadPageAsync(target, cancellationToken);
+            await LoadPageAsync(target, HistoryChange.Push, cancellationToken);
             return;
         }
 
-        Update(() => _location = target);
+        Update(() => _history.SaveState(target, state: null, replace: false));
         await page.SendAsync([CircuitPage.LocationChanged(target, state: null, intercepted: true)]);
     }
 

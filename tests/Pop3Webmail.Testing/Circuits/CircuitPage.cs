@@ -13,9 +13,10 @@ namespace Pop3Webmail.Testing.Circuits;
 
 /// <summary>
 /// One page load of a <see cref="CircuitClient"/>: the prerendered page, its circuit on <c>/_blazor</c> (negotiate,
-/// WebSocket, blazorpack), and what blazor.web.js keeps per page: the DOM mirror, focus, Virtualize observers, the
-/// renderer's interop object, pending .NET calls, and the render queue (batches applied in id order and each one
-/// acknowledged with OnRenderCompleted). Every handler runs under the client's lock and sends its replies after it.
+/// WebSocket, blazorpack), and what blazor.web.js and the app's scripts keep per page: the DOM mirror, focus, the
+/// message list's viewport, the renderer's interop object, pending .NET calls, and the render queue (batches applied
+/// in id order and each one acknowledged with OnRenderCompleted). Every handler runs under the client's lock and sends
+/// its replies after it.
 /// </summary>
 internal sealed class CircuitPage : IAsyncDisposable
 {
@@ -27,8 +28,9 @@ internal sealed class CircuitPage : IAsyncDisposable
 
     private readonly CircuitClient _client;
     private readonly HttpClient _http;
+    private readonly CookieContainer _cookies;
     private readonly HubConnection _connection;
-    private readonly Dictionary<string, string> _pendingDotNetCalls = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, PendingDotNetCall> _pendingDotNetCalls = new(StringComparer.Ordinal);
     private string? _staticTitle;
     private long _rendererInterop;
     private int _nextDotNetCallId = 1;
@@ -40,9 +42,10 @@ internal sealed class CircuitPage : IAsyncDisposable
     {
         _client = client;
         _http = http;
+        _cookies = cookies;
         Page = page;
         _staticTitle = page.StaticTitle;
-        Viewport = new VirtualizeViewport(client.Options);
+        Viewport = new ListViewport(client.Options.List);
         Functions = new BrowserJSFunctions(this, client.Options);
         // Built from its parts rather than with HubConnectionBuilder, which gives every connection a DI container of
         // its own (and the IL it emits): a hundred tabs would spend more on that than on the circuits.
@@ -73,7 +76,7 @@ internal sealed class CircuitPage : IAsyncDisposable
 
     public BrowserInput Input { get; } = new();
 
-    public VirtualizeViewport Viewport { get; }
+    public ListViewport Viewport { get; }
 
     public BrowserJSFunctions Functions { get; }
 
@@ -83,27 +86,33 @@ internal sealed class CircuitPage : IAsyncDisposable
     public string TabId => _client.TabId;
 
     /// <summary>
-    /// A fetch the page starts and does not wait for (the app's resume-cookie request): it runs with this tab's cookies,
-    /// and a failure is an error of the run.
+    /// A request the page starts and does not wait for (the app's resume-cookie request, a download in a hidden frame):
+    /// it runs with this tab's cookies, its body is read to the end, and a failure to get an answer is an error of the
+    /// run, as is an unsuccessful status when <paramref name="statusMatters"/>.
     /// </summary>
-    public void PostInBackground(string relativeUrl) =>
+    public void RequestInBackground(HttpMethod method, string relativeUrl, bool statusMatters) =>
         _ = Task.Run(async () =>
         {
             try
             {
-                using var response = await _http.PostAsync(new Uri(Page.BaseUri, relativeUrl), content: null);
-                if (!response.IsSuccessStatusCode)
+                using var request = new HttpRequestMessage(method, new Uri(Page.BaseUri, relativeUrl));
+                using var response = await _http.SendAsync(request);
+                await response.Content.CopyToAsync(Stream.Null);
+                if (statusMatters && !response.IsSuccessStatusCode)
                 {
-                    _client.AddError($"POST {relativeUrl} answered {(int)response.StatusCode}.");
+                    _client.AddError($"{method} {relativeUrl} answered {(int)response.StatusCode}.");
                 }
             }
             catch (HttpRequestException ex)
             {
-                _client.AddError($"POST {relativeUrl} failed: {ex.Message}");
+                _client.AddError($"{method} {relativeUrl} failed: {ex.Message}");
             }
         });
 
-    /// <summary>Calls from the page into .NET (events, Virtualize reports) that the server has not answered yet.</summary>
+    /// <summary>document.cookie = <paramref name="setCookie"/> (Set-Cookie syntax), for this page's address.</summary>
+    public void SetCookie(string setCookie) => _cookies.SetCookies(Page.BaseUri, setCookie);
+
+    /// <summary>Calls from the page into .NET (events, list viewport reports) that the server has not answered yet.</summary>
     public int PendingDotNetCalls => _pendingDotNetCalls.Count;
 
     /// <summary>Loads the page over HTTP and starts its circuit (what blazor.web.js does on a page load).</summary>
@@ -182,18 +191,25 @@ internal sealed class CircuitPage : IAsyncDisposable
     }
 
     /// <summary>NavigationManager.NavigateTo: within the app, a client-side navigation; forceLoad or elsewhere, a page load.</summary>
-    public IEnumerable<HubCall> NavigateFromDotNet(string uri, bool forceLoad, string? state)
+    public IEnumerable<HubCall> NavigateFromDotNet(string uri, bool forceLoad, bool replace, string? state)
     {
         var target = new Uri(Page.BaseUri, uri);
         if (!forceLoad && IsWithinBaseUri(target))
         {
-            _client.SetLocation(target);
+            _client.SaveHistoryState(target, state, replace);
             return [LocationChanged(target, state, intercepted: false)];
         }
 
-        _client.RequestPageLoad(target);
+        _client.RequestPageLoad(target, replace ? HistoryChange.Replace : HistoryChange.Push);
         return [];
     }
+
+    /// <summary>history.back(): within this page, the popstate blazor.web.js reports to the router as an intercepted navigation.</summary>
+    public IEnumerable<HubCall> GoBack() =>
+        _client.GoBack() is { } entry ? [LocationChanged(entry.Location, entry.State, intercepted: true)] : [];
+
+    /// <summary>The user scrolls <paramref name="element"/>: what the page reports of it.</summary>
+    public List<HubCall> ScrollTo(DomElement element, double top) => [.. Report(Viewport.ScrollTo(element, top, Dom))];
 
     public bool IsWithinBaseUri(Uri target)
     {
@@ -258,14 +274,20 @@ internal sealed class CircuitPage : IAsyncDisposable
         return calls;
     }
 
-    public HubCall Report(SpacerReport report) =>
-        InvokeDotNet(report.DotNetObjectId, report.Method, new JsonArray(report.SpacerSize, report.SpacerSeparation, report.ContainerSize).ToJsonString(), "Virtualize " + report.Method);
+    /// <summary>A list's report of the rows it shows (app.js: a failed call means the list is gone, and it stops watching).</summary>
+    public IEnumerable<HubCall> Report(ViewportReport? report) => report is null
+        ? []
+        : [InvokeDotNet(report.DotNetObjectId, "OnViewportChanged", new JsonArray(report.First, report.Count).ToJsonString(), "list viewport report",
+            onFailure: () => Viewport.Detach(report.DotNetObjectId))];
 
-    /// <summary>BeginInvokeDotNetFromJS on a .NET object; a failure reported back is an error of the run.</summary>
-    public HubCall InvokeDotNet(long dotNetObjectId, string method, string argsJson, string purpose)
+    /// <summary>
+    /// BeginInvokeDotNetFromJS on a .NET object. A failure reported back is an error of the run, unless the page
+    /// handles it (<paramref name="onFailure"/>, as app.js's callbacks do).
+    /// </summary>
+    public HubCall InvokeDotNet(long dotNetObjectId, string method, string argsJson, string purpose, Action? onFailure = null)
     {
         var callId = (_nextDotNetCallId++).ToString(CultureInfo.InvariantCulture);
-        _pendingDotNetCalls[callId] = purpose;
+        _pendingDotNetCalls[callId] = new PendingDotNetCall(purpose, onFailure);
         return new HubCall("BeginInvokeDotNetFromJS", [callId, null, method, dotNetObjectId, argsJson]);
     }
 
@@ -307,9 +329,16 @@ internal sealed class CircuitPage : IAsyncDisposable
 
     private void OnEndInvokeDotNet(string callId, bool succeeded, string resultOrError) => _client.Update(() =>
     {
-        if (_pendingDotNetCalls.Remove(callId, out var purpose) && !succeeded)
+        if (_pendingDotNetCalls.Remove(callId, out var call) && !succeeded)
         {
-            _client.AddError($"{purpose} failed on the server: {resultOrError}");
+            if (call.OnFailure is { } handled)
+            {
+                handled();
+            }
+            else
+            {
+                _client.AddError($"{call.Purpose} failed on the server: {resultOrError}");
+            }
         }
     });
 
@@ -324,7 +353,6 @@ internal sealed class CircuitPage : IAsyncDisposable
     {
         var acknowledge = true;
         string? error = null;
-        var after = new List<HubCall>();
         lock (_client.Gate)
         {
             if (batchId > _nextBatchId)
@@ -339,7 +367,6 @@ internal sealed class CircuitPage : IAsyncDisposable
                 {
                     Dom.Apply(RenderBatchReader.Read(batch));
                     Input.DropFocusIfDetached(Dom);
-                    after.AddRange(Viewport.AfterRender(Dom).Select(Report));
                 }
                 catch (Exception ex) when (ex is InvalidDataException or InvalidOperationException)
                 {
@@ -351,7 +378,10 @@ internal sealed class CircuitPage : IAsyncDisposable
             }
         }
 
-        await SendAllAsync(acknowledge ? [new HubCall("OnRenderCompleted", [batchId, error]), .. after] : after);
+        if (acknowledge)
+        {
+            await SendAllAsync([new HubCall("OnRenderCompleted", [batchId, error])]);
+        }
     }
 
     private async Task SendAllAsync(IEnumerable<HubCall> calls)
@@ -370,6 +400,9 @@ internal sealed class CircuitPage : IAsyncDisposable
         }
     }
 }
+
+/// <summary>A call into .NET awaiting its answer: what it was for, and what the page does if it fails (null: report it).</summary>
+internal sealed record PendingDotNetCall(string Purpose, Action? OnFailure);
 
 /// <summary>A service provider without services that no connection can dispose (HubConnection disposes its own).</summary>
 internal sealed class EmptyServiceProvider : IServiceProvider

@@ -27,6 +27,9 @@ public sealed class DomElement(string tagName, bool isSvg = false) : DomParentNo
     /// <summary>The checked property of an input.</summary>
     public bool Checked { get; internal set; }
 
+    /// <summary>How far the element's content is scrolled, in CSS pixels (only a list laid out by <see cref="ListViewport"/> scrolls).</summary>
+    public double ScrollTop { get; internal set; }
+
     /// <summary>The Blazor event handlers on this element by event name (without the "on" prefix).</summary>
     public IReadOnlyDictionary<string, DomEventListener> EventHandlers => _handlers;
 

@@ -19,6 +19,9 @@ public interface IBrowserTab
     /// <summary>Clicks the first matching enabled element.</summary>
     Task ClickAsync(string selector, CancellationToken cancellationToken = default);
 
+    /// <summary>Scrolls the first match to <paramref name="top"/> CSS pixels from its top, clamped to its content as a browser clamps it.</summary>
+    Task ScrollToAsync(string selector, double top, CancellationToken cancellationToken = default);
+
     Task WaitForAsync(string selector, CancellationToken cancellationToken = default);
 
     /// <summary>Waits until nothing matches <paramref name="selector"/>.</summary>

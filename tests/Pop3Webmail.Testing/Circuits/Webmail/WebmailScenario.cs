@@ -1,12 +1,14 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.RegularExpressions;
 
 namespace Pop3Webmail.Testing.Circuits.Webmail;
 
 /// <summary>
-/// One visit to the webmail, as a user makes it: open the login page, sign in and wait for the first inbox rows,
-/// wait for the whole mailbox to be listed, open the newest message, delete it (the app moves on to the next message), go back to the inbox, undo the
-/// deletion, sign out. Each step waits for what the user would wait for and is timed. Selectors come from
+/// One visit to the webmail, as a user makes it: open the login page, sign in and wait for the first message rows,
+/// wait for the whole mailbox to be listed, scroll the list to its end and back to the top, open the newest message,
+/// delete it from the message's toolbar (the app moves on to the next message), go back to the list, undo the
+/// deletion in the row, sign out. Each step waits for what the user would wait for and is timed. Selectors come from
 /// <see cref="WebmailSelectors"/>; the same code drives a <see cref="CircuitClient"/> or a real browser.
 /// </summary>
 public static class WebmailScenario
@@ -14,6 +16,7 @@ public static class WebmailScenario
     public const string Load = "load";
     public const string SignIn = "sign-in";
     public const string List = "list";
+    public const string Scroll = "scroll";
     public const string Open = "open";
     public const string Delete = "delete";
     public const string Back = "back";
@@ -21,7 +24,10 @@ public static class WebmailScenario
     public const string SignOut = "sign-out";
 
     /// <summary>The steps in order, as they appear in <see cref="WebmailVisit.Timings"/>.</summary>
-    public static IReadOnlyList<string> Steps { get; } = [Load, SignIn, List, Open, Delete, Back, Undo, SignOut];
+    public static IReadOnlyList<string> Steps { get; } = [Load, SignIn, List, Scroll, Open, Delete, Back, Undo, SignOut];
+
+    /// <summary>Further down than any list goes: a browser scrolls as far as the content allows.</summary>
+    private const double FarBelow = 1e9;
 
     /// <summary>Runs the visit on <paramref name="tab"/> against the app at <paramref name="app"/>; throws <see cref="WebmailScenarioException"/> naming the step that failed.</summary>
     public static async Task<WebmailVisit> RunAsync(IBrowserTab tab, Uri app, string userName, string password, CancellationToken cancellationToken = default)
@@ -80,6 +86,21 @@ public static class WebmailScenario
                 $"The scenario needs a mailbox of at least two messages; the inbox shows {keys.Count} rows."));
         }
 
+        // The grid renders the rows around what it shows; the last ones arrive only once it is scrolled to them.
+        var (subjectsAtEnd, keysAtEnd) = await StepAsync(Scroll, async () =>
+        {
+            var total = int.Parse((await tab.AttributesAsync(WebmailSelectors.InboxGrid, "data-total", cancellationToken))[0] ?? "0", CultureInfo.InvariantCulture);
+            await tab.ScrollToAsync(WebmailSelectors.InboxGrid, FarBelow, cancellationToken);
+            await tab.WaitForAsync(WebmailSelectors.RowAt(total - 1), cancellationToken);
+            await tab.WaitForSettledAsync(cancellationToken);
+            var atEnd = (await tab.TextsAsync(WebmailSelectors.InboxRowSubject, cancellationToken),
+                await tab.AttributesAsync(WebmailSelectors.InboxRow, "data-key", cancellationToken));
+            await tab.ScrollToAsync(WebmailSelectors.InboxGrid, 0, cancellationToken);
+            await tab.WaitForAsync(WebmailSelectors.Row(key), cancellationToken);
+            await tab.WaitForSettledAsync(cancellationToken);
+            return atEnd;
+        });
+
         var subject = subjects[0];
         var from = await StepAsync(Open, async () =>
         {
@@ -97,9 +118,9 @@ public static class WebmailScenario
         var pending = await StepAsync(Back, async () =>
         {
             await tab.ClickAsync(WebmailSelectors.MessageBack, cancellationToken);
-            await tab.WaitForAsync(WebmailSelectors.PendingRowUndo(key), cancellationToken);
+            await tab.WaitForAbsentAsync(WebmailSelectors.MessageView, cancellationToken);
 
-            // The list comes back virtualized and settles its window; a click before that may land on another row.
+            // The list takes the whole width again and shows the highlighted row; a click before that may land elsewhere.
             await tab.WaitForSettledAsync(cancellationToken);
             return await FirstTextAsync(tab, WebmailSelectors.PendingDeletionsNotice, cancellationToken);
         });
@@ -124,6 +145,8 @@ public static class WebmailScenario
             Subjects = subjects,
             Keys = [.. keys.Select(k => k ?? string.Empty)],
             Statistics = statistics,
+            SubjectsAtEnd = subjectsAtEnd,
+            KeysAtEnd = [.. keysAtEnd.Select(k => k ?? string.Empty)],
             OpenedKey = key,
             OpenedSubject = subject,
             OpenedFrom = from,

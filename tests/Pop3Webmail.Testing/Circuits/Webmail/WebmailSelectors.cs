@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Pop3Webmail.Testing.Circuits.Webmail;
 
 /// <summary>
@@ -15,7 +17,10 @@ public static class WebmailSelectors
     public const string SignedOutNotice = ".login-signed-out";
     public const string SignInError = ".login-error";
 
-    /// <summary>Message rows of the inbox (the header row has no data-key).</summary>
+    /// <summary>The message grid (MessageList): it scrolls itself and renders only the rows around its visible window.</summary>
+    public const string InboxGrid = ".inbox-grid";
+
+    /// <summary>Message rows of the grid (the header row has no data-key).</summary>
     public const string InboxRow = ".inbox-row[data-key]";
     public const string InboxRowSubject = ".inbox-row[data-key] .col-subject";
     public const string InboxStatistics = ".inbox-stat";
@@ -25,19 +30,24 @@ public static class WebmailSelectors
     public const string PendingDeletionsNotice = ".inbox-pending";
     public const string PendingRow = ".inbox-row.pending";
 
-    public const string MessageSubject = "h1.message-subject";
-    public const string MessageFrom = ".message-from";
-    public const string MessageDelete = ".message-delete";
-    public const string MessageBack = ".message-back";
+    /// <summary>The open message (beside the list on a wide screen, instead of it on a narrow one).</summary>
+    public const string MessageView = ".message-view";
+
+    /// <summary>The subject of the message as read from the server (while it loads, the view shows the list's subject without headers).</summary>
+    public const string MessageSubject = ".message-view .message-headers .message-subject";
+    public const string MessageFrom = ".message-view .message-from";
+    public const string MessageDelete = ".message-view .message-delete";
+    public const string MessageBack = ".message-view .message-back";
 
     public const string SignOut = ".app-sign-out";
 
-    /// <summary>The inbox row of the message with this key (its POP3 UIDL).</summary>
+    /// <summary>The grid row of the message with this key (the app's message key, <c>u:</c> and the POP3 UIDL).</summary>
     public static string Row(string key) => $".inbox-row[data-key=\"{key}\"]";
+
+    /// <summary>The grid row at this 0-based position of the list (the header is the grid's first row).</summary>
+    public static string RowAt(int index) => string.Create(CultureInfo.InvariantCulture, $".inbox-row[aria-rowindex=\"{index + 2}\"]");
 
     public static string RowSubject(string key) => Row(key) + " .col-subject";
 
     public static string RowUndo(string key) => Row(key) + " .inbox-undo";
-
-    public static string PendingRowUndo(string key) => Row(key) + ".pending .inbox-undo";
 }
