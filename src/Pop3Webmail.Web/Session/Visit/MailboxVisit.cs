@@ -57,7 +57,7 @@ internal sealed partial class MailboxVisit : IWireOwner, IAsyncDisposable
         _wire = new MailboxWire(client, credentials, services, services.LoggerFactory.CreateLogger<MailboxWire>()) { Owner = this };
         _wire.StatusChanged += (_, _) => RaiseChanged();
         _deletions = new MailboxDeletions(_index, _ledger);
-        _loader = new InboxLoader(_wire, _index, _ledger, Publish, Remember, services.Telemetry, correlation, services.LoggerFactory.CreateLogger<InboxLoader>());
+        _loader = new InboxLoader(_wire, _index, _ledger, Publish, Remember, services.Telemetry, correlation, services.Time, services.LoggerFactory.CreateLogger<InboxLoader>());
         _opened = new OpenedMessageCache(services.Options.LargeMessageThreshold);
         _downloads = new VisitDownloads(_wire, _index, _ledger, _loader, _opened, _items, services, ReportDownloadFailed);
         _memory = new VisitMemory(null, _logger);
