@@ -14,12 +14,12 @@ window.pop3webmail = (function () {
     } catch (e) {
       stop();
     }
-  },
+  }
 
   // A random id for this tab, kept in the tab's window name: it survives a reload of the tab and dies with it, and it
   // is not browser storage (kiosks keep nothing there; browsers clear the name when the tab leaves for another site).
   // The server keeps a tab's resume handle under it (in an HttpOnly cookie), so a reload takes the tab's own visit back.
-  tabId: function () {
+  function tabId() {
     const prefix = 'p3w-tab-';
     if (typeof window.name === 'string' && window.name.indexOf(prefix) === 0 && window.name.length === prefix.length + 32) {
       return window.name.substring(prefix.length);
@@ -29,13 +29,11 @@ window.pop3webmail = (function () {
     const id = Array.prototype.map.call(bytes, function (b) { return b.toString(16).padStart(2, '0'); }).join('');
     window.name = prefix + id;
     return id;
-  },
+  }
 
   // Exchanges a one-time ticket for this tab's entry in the HttpOnly resume cookie (a circuit cannot set cookies).
-  bindTab: async function (url) {
-    const tab = window.pop3webmail.tabId();
-    if (!tab) { return false; }
-    const response = await fetch(url + '&tab=' + encodeURIComponent(tab), { method: 'POST', credentials: 'same-origin' });
+  async function bindTab(url) {
+    const response = await fetch(url + '&tab=' + encodeURIComponent(tabId()), { method: 'POST', credentials: 'same-origin' });
     return response.ok;
   }
 
@@ -261,7 +259,9 @@ window.pop3webmail = (function () {
     setPreference: setPreference,
     download: download,
     print: print,
-    back: back
+    back: back,
+    tabId: tabId,
+    bindTab: bindTab
   };
 })();
 

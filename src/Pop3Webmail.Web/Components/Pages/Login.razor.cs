@@ -18,9 +18,6 @@ public sealed partial class Login
     private SignInResult? _result;
 
     [Inject]
-    private IMailboxSession Session { get; set; } = default!;
-
-    [Inject]
     private MailServerCatalog Catalog { get; set; } = default!;
 
     [Inject]
@@ -55,8 +52,13 @@ public sealed partial class Login
         ? Severity.Success
         : Severity.Warning;
 
+    /// <summary>
+    /// The page follows the session: a sign-out that is still committing when the router has already brought the user
+    /// here (the session stops being signed in as its end begins) says why once the end is known.
+    /// </summary>
     protected override void OnInitialized()
     {
+        base.OnInitialized();
         if (Session.Account is not null)
         {
             Navigation.NavigateTo(SafeReturnUrl, replace: true);

@@ -155,6 +155,20 @@ public sealed class LoginTests : WebmailComponentTest
         Assert.Equal(expected, cut.Find(".login-signed-out").TextContent.Trim());
     }
 
+    [Fact]
+    public void ASignOutThatEndsAfterThePageShowedIsStillExplained()
+    {
+        using var culture = new CultureScope("en");
+        Configure(new MailOptions { Servers = [Alpha] });
+        var cut = Render<Login>();
+        Assert.Empty(cut.FindAll(".login-signed-out"));
+
+        Session.LastSignOut = new SignOutInfo(SignOutReason.UserSignedOut, 1, DeletionsFailed: false);
+        Session.Raise();
+
+        cut.WaitForAssertion(() => Assert.Equal("You are signed out. Messages deleted: 1.", cut.Find(".login-signed-out").TextContent.Trim()));
+    }
+
     [Theory]
     [InlineData(SignOutReason.ServerRestarted, "The webmail was restarted, so you were signed out. The messages you had marked for deletion were not deleted; they are still on the server: 4.")]
     [InlineData(SignOutReason.UnexpectedError, "You were signed out after an unexpected error. The messages you had marked for deletion were not deleted; they are still on the server: 4.")]
