@@ -21,10 +21,6 @@ internal static class RevisitScenario
     /// <summary>Messages delivered between the first visit and the revisit.</summary>
     public const int NewMessages = 20;
 
-    private const string Reference = "— (reference)";
-
-    private static readonly TimeSpan LoadTimeout = TimeSpan.FromMinutes(5);
-
     public static async Task RunAsync(BenchEnvironment environment, BenchmarkPlan plan, ResultReport report, ShapedLinkProxy proxy)
     {
         var size = plan.ShapedListingSize;
@@ -74,10 +70,10 @@ internal static class RevisitScenario
         report.Add(ResultRow.Compare(revisitName + ": sign-in to first page", firstPageRevisit, "MailKit 4.18.2 listing everything", mailKit, "s", "ours ≤ 0.15 × MailKit",
             static (o, p) => o <= 0.15 * p));
         report.Add(ResultRow.Compare(revisitName + ": complete inbox", revisit, $"raw minimal revisit (CAPA, AUTH PLAIN, STAT+LIST+UIDL, TOP for the {NewMessages} newest)", rawRevisit, "s",
-            Reference, met: null, "the least any client must do to know the whole mailbox and read the new mail"));
+            SessionScenarios.Reference, met: null, "the least any client must do to know the whole mailbox and read the new mail"));
         report.Add(ResultRow.Compare(firstName + ": complete inbox", firstVisit, "raw pipelined socket listing everything", raw, "s", "ours/raw ≤ 1.1",
             static (o, p) => o <= 1.1 * p, string.Create(CultureInfo.InvariantCulture, $"ours: sign-in until the background loader has every row; first page after {firstPageFirstVisit.Median * 1000:0} ms (median)")));
-        report.Add(ResultRow.Compare(firstName + ": complete inbox", firstVisit, "MailKit 4.18.2 listing everything", mailKit, "s", Reference, met: null,
+        report.Add(ResultRow.Compare(firstName + ": complete inbox", firstVisit, "MailKit 4.18.2 listing everything", mailKit, "s", SessionScenarios.Reference, met: null,
             "the peer users would pick"));
     }
 
@@ -142,7 +138,7 @@ internal static class RevisitScenario
             var clock = Stopwatch.StartNew();
             await session.SignInAsync(mailbox.User);
             firstPage = clock.Elapsed.TotalSeconds;
-            await session.WaitUntilFullyLoadedAsync(LoadTimeout);
+            await session.WaitUntilFullyLoadedAsync(SessionScenarios.LoadTimeout);
             complete = clock.Elapsed.TotalSeconds;
             var rows = session.Mailbox.Messages;
             var marked = rows.Count(m => session.Mailbox.IsNew(m.Key));

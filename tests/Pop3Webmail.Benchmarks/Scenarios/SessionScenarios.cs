@@ -15,9 +15,10 @@ internal static class SessionScenarios
     private const int PageSize = 50;
 
     /// <summary>The target column of rows that give context (a server-bound limit, a resident size), not a goal.</summary>
-    private const string Reference = "— (reference)";
+    internal const string Reference = "— (reference)";
 
-    private static readonly TimeSpan LoadTimeout = TimeSpan.FromMinutes(5);
+    /// <summary>The longest a session may take to load every summary before the run is failed.</summary>
+    internal static readonly TimeSpan LoadTimeout = TimeSpan.FromMinutes(5);
 
     /// <summary>
     /// Scenario 3: sign-in until the 50 newest summaries are ready, through the web app's session service, vs a raw
