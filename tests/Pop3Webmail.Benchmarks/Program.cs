@@ -7,6 +7,7 @@ namespace Pop3Webmail.Benchmarks;
 
 /// <summary>
 /// dotnet run -c Release --project tests/Pop3Webmail.Benchmarks -- [--quick]   side-by-side scenarios (docs/performance.md)
+/// dotnet run -c Release --project tests/Pop3Webmail.Benchmarks -- revisit [--quick]   scenario 9 only: session first visit and revisit over the shaped link
 /// dotnet run -c Release --project tests/Pop3Webmail.Benchmarks -- micro [BenchmarkDotNet args]   hot-path micro-suite
 /// dotnet run -c Release --project tests/Pop3Webmail.Benchmarks -- store   mailbox state store cost (docs/mailbox-state.md)
 /// dotnet run -c Release --project tests/Pop3Webmail.Benchmarks -- --load [--circuits N] [--messages M]   real circuits (artifacts/bench/load.json)
@@ -31,14 +32,15 @@ internal static class Program
             return LoadOptions.Parse(args[1..], Console.Error) is { } load ? await LoadRunner.RunAsync(load) : 2;
         }
 
-        var unknown = args.Where(a => a != "--quick").ToList();
+        var revisitOnly = args.Length > 0 && args[0] == "revisit";
+        var unknown = args.Skip(revisitOnly ? 1 : 0).Where(a => a != "--quick").ToList();
         if (unknown.Count > 0)
         {
-            await Console.Error.WriteLineAsync($"Unknown arguments: {string.Join(' ', unknown)}. Usage: [--quick] | micro [BenchmarkDotNet arguments] | store | {LoadOptions.Usage}");
+            await Console.Error.WriteLineAsync($"Unknown arguments: {string.Join(' ', unknown)}. Usage: [revisit] [--quick] | micro [BenchmarkDotNet arguments] | store | {LoadOptions.Usage}");
             return 2;
         }
 
-        return await ScenarioRunner.RunAsync(quick: args.Contains("--quick"));
+        return await ScenarioRunner.RunAsync(quick: args.Contains("--quick"), revisitOnly);
     }
 
     /// <summary>The repository root (where Pop3Webmail.sln is), so results land in artifacts/ wherever we run from.</summary>

@@ -245,6 +245,23 @@ public sealed partial class DovecotServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// New mail for a user, as a delivery agent would drop it into the Maildir while the server runs: the next login
+    /// sees it after the messages already there (see <see cref="MailboxBuilder.DeliverToMaildir"/>).
+    /// </summary>
+    public IReadOnlyList<string> Deliver(string userName, params TestMessage[] messages)
+    {
+        lock (_usersLock)
+        {
+            if (!_passwords.ContainsKey(userName))
+            {
+                throw new ArgumentException($"No user '{userName}'.", nameof(userName));
+            }
+
+            return MailboxBuilder.DeliverToMaildir(MaildirPath(userName), messages, MailUserId, MailUserId);
+        }
+    }
+
     public string MaildirPath(string userName) => Path.Combine(HomesDirectory, userName, "Maildir");
 
     /// <summary>Message files in the user's Maildir: drops only when a QUIT committed deletions.</summary>

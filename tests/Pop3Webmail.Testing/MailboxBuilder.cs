@@ -116,6 +116,34 @@ public sealed class MailboxBuilder
         return paths;
     }
 
+    /// <summary>
+    /// Delivers <paramref name="messages"/> into an existing Maildir the way a mail delivery agent does (Maildir
+    /// convention: written to tmp/, then renamed into new/), leaving dovecot-uidlist alone: the server gives them the
+    /// next UIDs at its next sync, in the order of their dates (Dovecot sorts new files by the time in their names).
+    /// The files are handed to <paramref name="ownerUid"/>/<paramref name="ownerGid"/> (needs root). Returns their paths in new/.
+    /// </summary>
+    public static IReadOnlyList<string> DeliverToMaildir(string maildir, IEnumerable<TestMessage> messages, int ownerUid, int ownerGid)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(maildir);
+        ArgumentNullException.ThrowIfNull(messages);
+        var delivery = Guid.NewGuid().ToString("N")[..12];
+        var paths = new List<string>();
+        foreach (var message in messages)
+        {
+            var content = message.Content;
+            var baseName = string.Create(CultureInfo.InvariantCulture,
+                $"{message.Date.ToUnixTimeSeconds()}.M{paths.Count + 1}P{Environment.ProcessId}.d{delivery},S={content.Length},W={CrlfSize(content)}");
+            var temporary = Path.Combine(maildir, "tmp", baseName);
+            File.WriteAllBytes(temporary, content);
+            PosixNative.ChangeOwner(temporary, ownerUid, ownerGid);
+            var delivered = Path.Combine(maildir, "new", baseName);
+            File.Move(temporary, delivered);
+            paths.Add(delivered);
+        }
+
+        return paths;
+    }
+
     /// <summary>Message files (cur/ and new/) in a Maildir: what is left after a session committed deletions.</summary>
     public static int CountMessageFiles(string maildir)
     {

@@ -6,14 +6,22 @@ namespace Pop3Webmail.Benchmarks.Scenarios;
 /// <summary>Starts the private Dovecot, runs every scenario side by side, prints the table and writes results.json.</summary>
 internal static class ScenarioRunner
 {
-    public static async Task<int> RunAsync(bool quick)
+    /// <param name="quick">Small mailboxes and two rounds instead of the full plan.</param>
+    /// <param name="revisitOnly">Only the shaped link's calibration and scenario 9 (first visit and revisit through the session service).</param>
+    public static async Task<int> RunAsync(bool quick, bool revisitOnly = false)
     {
         var plan = quick ? BenchmarkPlan.QuickSmoke : BenchmarkPlan.Full;
-        Console.WriteLine($"Pop3Webmail benchmarks ({(quick ? "quick smoke run" : "full run")}) on {MachineDescription()}");
+        Console.WriteLine($"Pop3Webmail benchmarks ({(quick ? "quick smoke run" : "full run")}{(revisitOnly ? ", revisit only" : string.Empty)}) on {MachineDescription()}");
         var loadBefore = LoadAverage();
         var report = new ResultReport();
         await using (var environment = await BenchEnvironment.StartAsync(plan))
         {
+            if (revisitOnly)
+            {
+                await ShapedLinkScenario.RunAsync(environment, plan, report, revisitOnly: true);
+                return await FinishAsync(report, loadBefore, "revisit.json");
+            }
+
             foreach (var size in plan.ListingSizes)
             {
                 await ListingScenario.RunAsync(environment, plan, report, size, tls: false);
@@ -37,7 +45,13 @@ internal static class ScenarioRunner
             await ShapedLinkScenario.RunAsync(environment, plan, report);
         }
 
-        var json = Path.Combine(Program.RepositoryRoot(), "artifacts", "bench", "results.json");
+        return await FinishAsync(report, loadBefore, "results.json");
+    }
+
+    /// <summary>Writes the JSON, then prints the load average and the table.</summary>
+    private static async Task<int> FinishAsync(ResultReport report, string loadBefore, string fileName)
+    {
+        var json = Path.Combine(Program.RepositoryRoot(), "artifacts", "bench", fileName);
         await report.WriteJsonAsync(json);
         Console.WriteLine();
         Console.WriteLine($"Load average (1/5/15 min) at start: {loadBefore}; at end: {LoadAverage()}");

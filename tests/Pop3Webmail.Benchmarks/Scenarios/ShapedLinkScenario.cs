@@ -5,13 +5,13 @@ using Pop3Webmail.Benchmarks.Shaping;
 namespace Pop3Webmail.Benchmarks.Scenarios;
 
 /// <summary>
-/// Scenarios 7 and 8 over a real-world link (<see cref="LinkShape.RealWorld"/>, through the in-process
+/// Scenarios 7–9 over a real-world link (<see cref="LinkShape.RealWorld"/>, through the in-process
 /// <see cref="ShapedLinkProxy"/>): first the link is measured, then the first visit (everything listed) and the first
-/// page run through it.
+/// page run through it, then the session service's first visit and revisit (or, revisitOnly, only those).
 /// </summary>
 internal static class ShapedLinkScenario
 {
-    public static async Task RunAsync(BenchEnvironment environment, BenchmarkPlan plan, ResultReport report)
+    public static async Task RunAsync(BenchEnvironment environment, BenchmarkPlan plan, ResultReport report, bool revisitOnly = false)
     {
         var shape = LinkShape.RealWorld;
         Console.WriteLine($"Shaped link ({shape}): calibration…");
@@ -22,7 +22,12 @@ internal static class ShapedLinkScenario
             "bytes/s", "within 10 % of configured", static (o, p) => Math.Abs((o / p) - 1) <= 0.1));
 
         await using var proxy = new ShapedLinkProxy(new DnsEndPoint(environment.Server.Host, environment.Server.TlsPort), shape);
-        await ListingScenario.RunShapedAsync(environment, plan, report, plan.ShapedListingSize, proxy);
-        await FirstPageScenario.RunShapedAsync(environment, plan, report, proxy, calibration);
+        if (!revisitOnly)
+        {
+            await ListingScenario.RunShapedAsync(environment, plan, report, plan.ShapedListingSize, proxy);
+            await FirstPageScenario.RunShapedAsync(environment, plan, report, proxy, calibration);
+        }
+
+        await RevisitScenario.RunAsync(environment, plan, report, proxy);
     }
 }

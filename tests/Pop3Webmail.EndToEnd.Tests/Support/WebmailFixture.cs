@@ -38,6 +38,8 @@ public sealed class WebmailFixture : IAsyncLifetime
     /// <summary>The date of every test mailbox's first message; later ones follow hour by hour.</summary>
     internal static readonly DateTimeOffset FirstDate = new(2026, 3, 2, 9, 0, 0, TimeSpan.FromHours(3));
 
+    /// <summary>The mailbox state stores of the apps this run starts (each in a folder of its own), deleted at the end.</summary>
+    private readonly string _stateRoot = Path.Combine(Path.GetTempPath(), "p3w-e2e-state-" + Guid.NewGuid().ToString("N")[..12]);
     private int _accounts;
     private DovecotServer? _dovecot;
     private DovecotServer? _lockingDovecot;
@@ -118,6 +120,10 @@ public sealed class WebmailFixture : IAsyncLifetime
         }
 
         _offline?.Dispose();
+        if (Directory.Exists(_stateRoot))
+        {
+            Directory.Delete(_stateRoot, recursive: true);
+        }
     }
 
     /// <summary>Skips the test, or fails it when real servers are required, unless Dovecot and Chromium are here.</summary>
@@ -152,6 +158,12 @@ public sealed class WebmailFixture : IAsyncLifetime
 
     internal Task<WebmailTab> OpenTabAsync() => WebmailTab.OpenAsync(Browser, App.BaseAddress);
 
+    /// <summary>
+    /// A folder for one app's mailbox state store (<c>Mail:State:DataDirectory</c>), not created yet (the store creates
+    /// it at the first sign-in), so no run leaves mailbox memory in the user's profile or shares it with another run.
+    /// </summary>
+    internal string NewStateDirectory() => Path.Combine(_stateRoot, Guid.NewGuid().ToString("N")[..12]);
+
     private IEnumerable<KeyValuePair<string, string?>> AppSettings()
     {
         foreach (var setting in ServerSettings(0, DovecotServerName, Dovecot).Concat(ServerSettings(1, LockingServerName, LockingDovecot)))
@@ -165,6 +177,7 @@ public sealed class WebmailFixture : IAsyncLifetime
         yield return new("Mail:Servers:2:Security", "StartTls");
 
         yield return new("Mail:ResumeGracePeriod", ResumeGrace.ToString("c", CultureInfo.InvariantCulture));
+        yield return new("Mail:State:DataDirectory", NewStateDirectory());
 
         // Every scenario signs in from 127.0.0.1; the per-network brute-force budget is not what they test.
         yield return new("Mail:RateLimits:FailuresPerNetwork", "100000");

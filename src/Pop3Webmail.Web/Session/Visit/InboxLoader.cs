@@ -8,7 +8,8 @@ namespace Pop3Webmail.Web.Session.Visit;
 
 /// <summary>
 /// Fills the inbox: LIST and UIDL, the newest page of summaries before the inbox shows, then the rest in the
-/// background in rounds, giving the wire back between rounds so a click never waits for more than one round.
+/// background in rounds (sized by <see cref="BackgroundRounds"/>), giving the wire back between rounds so a click never
+/// waits for more than one round.
 /// </summary>
 internal sealed partial class InboxLoader(
     MailboxWire wire,
@@ -18,13 +19,11 @@ internal sealed partial class InboxLoader(
     Action<IReadOnlyList<Pop3MessageSummary>> summariesRead,
     MailboxTelemetry telemetry,
     SessionCorrelationId correlation,
+    TimeProvider time,
     ILogger logger)
 {
     /// <summary>Summaries listed before the inbox shows; the rest load in the background.</summary>
     internal const int FirstPageSize = 50;
-
-    /// <summary>Summaries per background round; the wire is free for user commands between rounds.</summary>
-    internal const int BackgroundChunkSize = 250;
 
     /// <summary>
     /// Messages that break a limit are stepped around (each costs a reconnect); past this many the server is plainly
@@ -177,13 +176,27 @@ internal sealed partial class InboxLoader(
         try
         {
             var more = true;
+            var rounds = new BackgroundRounds();
             while (more && !lifetime.IsCancellationRequested)
             {
                 using var lease = await wire.AcquireAsync(lifetime);
                 using var listing = telemetry.StartListing(correlation, ListingKind.Background);
                 try
                 {
-                    more = await lease.RunAsync((client, ct) => LoadAsync(client, BackgroundChunkSize, ct), retryAfterReconnect: true, lifetime, MailWorkPriority.Background);
+                    var took = TimeSpan.Zero;
+                    more = await lease.RunAsync(async (client, ct) =>
+                    {
+                        // Only the round's own time on the wire: waiting for a scheduler slot says nothing about the link.
+                        var started = time.GetTimestamp();
+                        var full = await LoadAsync(client, rounds.Next, ct);
+                        took = time.GetElapsedTime(started);
+                        return full;
+                    }, retryAfterReconnect: true, lifetime, MailWorkPriority.Background);
+                    if (more)
+                    {
+                        rounds.Completed(took);
+                    }
+
                     listing.Complete(OperationOutcome.Succeeded);
                 }
                 catch (MailboxException ex) when (ex.Kind == MailboxErrorKind.InvalidServerReply && _refused.Count is > 0 and <= MaxRefusedMessages)

@@ -46,7 +46,7 @@ internal sealed partial class MailboxVisit : IWireOwner, IAsyncDisposable
         _wire.StatusChanged += (_, _) => RaiseChanged();
         _deletions = new MailboxDeletions(_index, _ledger);
         _marks = new VisitMarks(_index, services.Telemetry);
-        _loader = new InboxLoader(_wire, _index, _ledger, Publish, _marks.Remember, services.Telemetry, correlation, services.LoggerFactory.CreateLogger<InboxLoader>());
+        _loader = new InboxLoader(_wire, _index, _ledger, Publish, _marks.Remember, services.Telemetry, correlation, services.Time, services.LoggerFactory.CreateLogger<InboxLoader>());
         _opened = new OpenedMessageCache(services.Options.LargeMessageThreshold);
         _downloads = new VisitDownloads(_wire, _index, _ledger, _loader, _opened, _items, services, ReportDownloadFailed);
         _hold = new CircuitHold(services.Time, EndAsync);
