@@ -18,9 +18,6 @@ public sealed partial class Login
     private SignInResult? _result;
 
     [Inject]
-    private IMailboxSession Session { get; set; } = default!;
-
-    [Inject]
     private MailServerCatalog Catalog { get; set; } = default!;
 
     [Inject]
@@ -57,6 +54,9 @@ public sealed partial class Login
 
     protected override void OnInitialized()
     {
+        // The page follows the session: an end that completes after the page was shown (a take-over, whose QUIT and
+        // store flush are still on their way when the router brings the tab here) still says why.
+        base.OnInitialized();
         if (Session.Account is not null)
         {
             Navigation.NavigateTo(SafeReturnUrl, replace: true);

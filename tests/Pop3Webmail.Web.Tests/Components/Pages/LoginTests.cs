@@ -172,6 +172,24 @@ public sealed class LoginTests : WebmailComponentTest
     }
 
     [Fact]
+    public void ASessionThatFinishesEndingWhileTheLoginPageShowsIsExplainedThen()
+    {
+        // A take-over sends the old tab here as soon as its visit starts ending; why it ended is known once QUIT is done.
+        using var culture = new CultureScope("en");
+        Configure(new MailOptions { Servers = [Alpha] });
+        var cut = Render<Login>();
+        var before = cut.FindAll(".login-signed-out").Count;
+
+        Session.LastSignOut = new SignOutInfo(SignOutReason.TakenOver, DeletedCount: 0, DeletionsFailed: false);
+        Session.Raise();
+
+        Assert.Equal(0, before);
+        cut.WaitForAssertion(() => Assert.Equal(
+            "You were signed out because this mailbox was opened in another window.",
+            cut.Find(".login-signed-out").TextContent.Trim()));
+    }
+
+    [Fact]
     public void FailedDeletionsAreSaidAfterTheReason()
     {
         using var culture = new CultureScope("en");
