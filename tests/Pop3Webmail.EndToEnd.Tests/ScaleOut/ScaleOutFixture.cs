@@ -55,6 +55,8 @@ public sealed class ScaleOutFixture : IAsyncLifetime
 
     internal HttpClient Http => _http;
 
+    internal IBrowser Browser => _browser ?? throw NotStarted();
+
     /// <summary>The shared Data Protection key ring: the folder both instances use by default under their shared HOME.</summary>
     internal string KeyRingDirectory => Path.Combine(_home ?? throw NotStarted(), ".aspnet", "DataProtection-Keys");
 
@@ -180,7 +182,7 @@ public sealed class ScaleOutFixture : IAsyncLifetime
     /// <summary>A new browser (its own cookies) whose affinity cookie makes nginx send it to <paramref name="instance"/>.</summary>
     internal async Task<WebmailTab> OpenBrowserAsync(AppInstance instance)
     {
-        var tab = await WebmailTab.OpenAsync(_browser ?? throw NotStarted(), Nginx.Address);
+        var tab = await WebmailTab.OpenAsync(Browser, Nginx.Address);
         await tab.Context.AddCookiesAsync([new Cookie { Name = AffinityCookie, Value = _affinity[instance], Url = Nginx.Address.ToString() }]);
         return tab;
     }

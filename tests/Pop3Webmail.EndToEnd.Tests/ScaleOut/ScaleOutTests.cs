@@ -153,6 +153,31 @@ public sealed class ScaleOutTests(ScaleOutFixture fixture)
         await browserA.SignOutAsync();
     }
 
+    [Fact(Timeout = 120_000)]
+    public async Task APageOneInstanceRenderedStartsItsCircuitOnTheOtherWithTheSharedKeyRing()
+    {
+        // What happens when nginx moves a browser between loading a page and opening its circuit (an instance just
+        // failed): the page's component state was protected by A's Data Protection keys, and B must unprotect it.
+        fixture.Require();
+        await fixture.ReadyAsync(Cancellation);
+        var account = fixture.CreateAccount("key-ring", ThreeMessages());
+        await using var tab = await WebmailTab.OpenAsync(fixture.Browser, B.BaseAddress);
+        var servedByA = 0;
+        await tab.Page.RouteAsync(tab.Url("login").ToString(), async route =>
+        {
+            Interlocked.Increment(ref servedByA);
+            await route.FulfillAsync(new RouteFulfillOptions { Response = await route.FetchAsync(new RouteFetchOptions { Url = new Uri(A.BaseAddress, "login").ToString() }) });
+        });
+
+        await tab.GotoAsync("login");
+        await tab.SignInAsync(account);
+
+        Assert.True(servedByA > 0);
+        Assert.Equal((0, 1), await ActiveSessionsAsync());
+        Assert.Single(Directory.GetFiles(fixture.KeyRingDirectory, "key-*.xml"));
+        await tab.SignOutAsync();
+    }
+
     private async Task<(long A, long B)> ActiveSessionsAsync() =>
         (await A.ActiveSessionsAsync(fixture.Http, Cancellation), await B.ActiveSessionsAsync(fixture.Http, Cancellation));
 
