@@ -6,7 +6,8 @@ namespace Pop3Webmail.Testing.Circuits;
 /// The JavaScript functions the server calls on the page (<c>JS.BeginInvokeJS</c>), answered as the browser would:
 /// blazor.web.js's own (renderer attachment, navigation, focus, page title, Virtualize), MudBlazor's that this app
 /// uses (element blur hooks, theme watching, popover provider count) and the app's wwwroot/app.js (time zone, tab id,
-/// the resume-cookie request). A function not
+/// the resume-cookie request, colour scheme and page watching, the message list's scroller, focus, history back). A
+/// function not
 /// listed here is answered with the error a browser gives for a missing function, and reported as an error of the
 /// run, so a new interop call in the app shows up instead of being silently "answered". Only calls these flows make
 /// are answered: keyboard navigation (pop3webmail.scrollToRow, mudKeyInterceptor.updatekey) and NavigationLock
@@ -47,7 +48,8 @@ internal sealed class BrowserJSFunctions(CircuitPage page, CircuitClientOptions 
             case "Blazor._internal.navigationManager.navigateTo":
                 var navigation = args[1] as JsonObject;
                 before.AddRange(page.NavigateFromDotNet(
-                    Text(args, 0), (bool?)navigation?["forceLoad"] ?? false, (string?)navigation?["historyEntryState"]));
+                    Text(args, 0), (bool?)navigation?["forceLoad"] ?? false, (bool?)navigation?["replaceHistoryEntry"] ?? false,
+                    (string?)navigation?["historyEntryState"]));
                 return null;
             case "Blazor._internal.domWrapper.focusBySelector":
                 if (page.Dom.QuerySelector(Text(args, 0)) is { } target)
@@ -98,6 +100,25 @@ internal sealed class BrowserJSFunctions(CircuitPage page, CircuitClientOptions 
                 return options.TimeZone;
             case "pop3webmail.tabId":
                 return page.TabId;
+            case "pop3webmail.watchColorScheme":
+                return false; // the emulated system is light, and never switches
+            case "pop3webmail.watchMailbox":
+                // A visible tab in a 1280 px window, which is wide (app.js: min-width 1024px); neither ever changes.
+                return new JsonObject { ["visible"] = true, ["wide"] = true };
+            case "pop3webmail.attachList" or "pop3webmail.showRow" or "pop3webmail.setPreference":
+                // The list's window starts at the top, where no scrolling leaves it; a preference cookie is not read back here.
+                return null;
+            case "pop3webmail.focus" or "pop3webmail.focusFirst":
+                var focused = identifier == "pop3webmail.focus" ? page.Dom.FindByCaptureId(ElementReferenceId(args, 0)) : page.Dom.QuerySelector(Text(args, 0));
+                if (focused is not null)
+                {
+                    before.AddRange(page.MoveFocus(focused, after));
+                }
+
+                return null;
+            case "pop3webmail.back":
+                after.AddRange(page.Back()); // popstate comes after the call has returned
+                return null;
             case "pop3webmail.bindTab":
                 // The page asks the server (over HTTP, with its cookies) to remember the tab's visit for a reload.
                 page.PostInBackground(Text(args, 0) + "&tab=" + page.TabId);

@@ -360,7 +360,11 @@ public sealed class CircuitClient : IBrowserTab, IAsyncDisposable
             return;
         }
 
-        Update(() => _location = target);
+        Update(() =>
+        {
+            page.RecordHistory(target, state: null, replace: false);
+            _location = target;
+        });
         await page.SendAsync([CircuitPage.LocationChanged(target, state: null, intercepted: true)]);
     }
 

@@ -36,11 +36,16 @@ internal sealed class CircuitPage : IAsyncDisposable
     private string? _circuitId;
     private volatile bool _closing;
 
+    /// <summary>The tab's history entries since this page loaded (location and history state), and where it stands.</summary>
+    private readonly List<(Uri Location, string? State)> _history = [];
+    private int _historyIndex;
+
     private CircuitPage(CircuitClient client, HttpClient http, CookieContainer cookies, BlazorPage page)
     {
         _client = client;
         _http = http;
         Page = page;
+        _history.Add((page.Location, null));
         _staticTitle = page.StaticTitle;
         Viewport = new VirtualizeViewport(client.Options);
         Functions = new BrowserJSFunctions(this, client.Options);
@@ -182,17 +187,46 @@ internal sealed class CircuitPage : IAsyncDisposable
     }
 
     /// <summary>NavigationManager.NavigateTo: within the app, a client-side navigation; forceLoad or elsewhere, a page load.</summary>
-    public IEnumerable<HubCall> NavigateFromDotNet(string uri, bool forceLoad, string? state)
+    public IEnumerable<HubCall> NavigateFromDotNet(string uri, bool forceLoad, bool replace, string? state)
     {
         var target = new Uri(Page.BaseUri, uri);
         if (!forceLoad && IsWithinBaseUri(target))
         {
+            RecordHistory(target, state, replace);
             _client.SetLocation(target);
             return [LocationChanged(target, state, intercepted: false)];
         }
 
         _client.RequestPageLoad(target);
         return [];
+    }
+
+    /// <summary>A new history entry (pushState) or, with <paramref name="replace"/>, the current one replaced; forward entries are dropped.</summary>
+    public void RecordHistory(Uri location, string? state, bool replace)
+    {
+        if (replace)
+        {
+            _history[_historyIndex] = (location, state);
+            return;
+        }
+
+        _history.RemoveRange(_historyIndex + 1, _history.Count - _historyIndex - 1);
+        _history.Add((location, state));
+        _historyIndex++;
+    }
+
+    /// <summary>history.back(): the entry before becomes current and the router hears of it (popstate); nothing before this page's first entry.</summary>
+    public IEnumerable<HubCall> Back()
+    {
+        if (_historyIndex == 0)
+        {
+            return [];
+        }
+
+        _historyIndex--;
+        var (location, state) = _history[_historyIndex];
+        _client.SetLocation(location);
+        return [LocationChanged(location, state, intercepted: false)];
     }
 
     public bool IsWithinBaseUri(Uri target)

@@ -25,7 +25,7 @@ public static class WebmailSelectors
     public const string PendingDeletionsNotice = ".inbox-pending";
     public const string PendingRow = ".inbox-row.pending";
 
-    public const string MessageSubject = "h1.message-subject";
+    public const string MessageSubject = ".message-view .message-subject";
     public const string MessageFrom = ".message-from";
     public const string MessageDelete = ".message-delete";
     public const string MessageBack = ".message-back";
