@@ -16,6 +16,27 @@ window.pop3webmail = (function () {
     }
   }
 
+  // A random id for this tab, kept in the tab's window name: it survives a reload of the tab and dies with it, and it
+  // is not browser storage (kiosks keep nothing there; browsers clear the name when the tab leaves for another site).
+  // The server keeps a tab's resume handle under it (in an HttpOnly cookie), so a reload takes the tab's own visit back.
+  function tabId() {
+    const prefix = 'p3w-tab-';
+    if (typeof window.name === 'string' && window.name.indexOf(prefix) === 0 && window.name.length === prefix.length + 32) {
+      return window.name.substring(prefix.length);
+    }
+    const bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);
+    const id = Array.prototype.map.call(bytes, function (b) { return b.toString(16).padStart(2, '0'); }).join('');
+    window.name = prefix + id;
+    return id;
+  }
+
+  // Exchanges a one-time ticket for this tab's entry in the HttpOnly resume cookie (a circuit cannot set cookies).
+  async function bindTab(url) {
+    const response = await fetch(url + '&tab=' + encodeURIComponent(tabId()), { method: 'POST', credentials: 'same-origin' });
+    return response.ok;
+  }
+
   // A listener that unregisters itself the first time its .NET target is gone.
   function listen(target, type, dotnet, method, read) {
     const handler = function () {
@@ -226,28 +247,6 @@ window.pop3webmail = (function () {
   }
 
   return {
-    // A random id for this tab, kept in the tab's window name: it survives a reload of the tab and dies with it, and it
-    // is not browser storage (kiosks keep nothing there; browsers clear the name when the tab leaves for another site).
-    // The server keeps a tab's resume handle under it (in an HttpOnly cookie), so a reload takes the tab's own visit back.
-    tabId: function () {
-      const prefix = 'p3w-tab-';
-      if (typeof window.name === 'string' && window.name.indexOf(prefix) === 0 && window.name.length === prefix.length + 32) {
-        return window.name.substring(prefix.length);
-      }
-      const bytes = new Uint8Array(16);
-      crypto.getRandomValues(bytes);
-      const id = Array.prototype.map.call(bytes, function (b) { return b.toString(16).padStart(2, '0'); }).join('');
-      window.name = prefix + id;
-      return id;
-    },
-
-    // Exchanges a one-time ticket for this tab's entry in the HttpOnly resume cookie (a circuit cannot set cookies).
-    bindTab: async function (url) {
-      const tab = window.pop3webmail.tabId();
-      if (!tab) { return false; }
-      const response = await fetch(url + '&tab=' + encodeURIComponent(tab), { method: 'POST', credentials: 'same-origin' });
-      return response.ok;
-    },
     timeZone: function () {
       try { return Intl.DateTimeFormat().resolvedOptions().timeZone || null; } catch (e) { return null; }
     },
@@ -260,7 +259,9 @@ window.pop3webmail = (function () {
     setPreference: setPreference,
     download: download,
     print: print,
-    back: back
+    back: back,
+    tabId: tabId,
+    bindTab: bindTab
   };
 })();
 

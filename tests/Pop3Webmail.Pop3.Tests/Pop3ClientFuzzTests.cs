@@ -5,7 +5,7 @@ using Pop3Webmail.Pop3.Tests.Scripting;
 namespace Pop3Webmail.Pop3.Tests;
 
 /// <summary>
-/// Every server reply is hostile (house rule 10). Thousands of seeded, deterministic runs feed mutated and random
+/// Every server reply is hostile input. Thousands of seeded, deterministic runs feed mutated and random
 /// server transcripts to a fixed client session; whatever the bytes, only <see cref="Pop3Exception"/>s may escape,
 /// a protocol failure must leave the connection closed and a command failure must leave it open, no run may wait
 /// for anything, and memory must not grow with the number of runs.

@@ -4,7 +4,7 @@ using Pop3Webmail.Pop3.Tests.Scripting;
 
 namespace Pop3Webmail.Pop3.Tests;
 
-/// <summary>Debug logging shows the conversation, never a secret (house rule: passwords never logged).</summary>
+/// <summary>Debug logging shows the conversation, never a secret (passwords are never logged).</summary>
 public sealed class Pop3ClientLoggingTests
 {
     private const string Password = "S3cr3t-Passw0rd";

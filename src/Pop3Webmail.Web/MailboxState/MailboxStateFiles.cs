@@ -60,6 +60,8 @@ internal static class MailboxStateFiles
         }
     }
 
+    private static readonly Lock SecretCreation = new();
+
     /// <summary>
     /// The installation secret from <see cref="MailStateOptions.InstallationSecret"/>, or else from the secret file in
     /// <paramref name="directory"/>, generated (32 random bytes, base64, owner-only) on first use.
@@ -72,11 +74,16 @@ internal static class MailboxStateFiles
         }
 
         var path = Path.Combine(directory, SecretFileName);
-        if (File.Exists(path))
-        {
-            return ReadSecretFile(path);
-        }
 
+        // Stores of one process agree through this lock; processes sharing the folder, through the no-overwrite move.
+        lock (SecretCreation)
+        {
+            return File.Exists(path) ? ReadSecretFile(path) : CreateSecretFile(path);
+        }
+    }
+
+    private static byte[] CreateSecretFile(string path)
+    {
         // Written aside and moved into place without overwriting, so a reader never sees a half-written file and two
         // processes starting together agree on one secret.
         var secret = RandomNumberGenerator.GetBytes(MailboxIdentity.MinimumSecretLength);

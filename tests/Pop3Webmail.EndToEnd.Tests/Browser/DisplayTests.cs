@@ -63,7 +63,7 @@ public sealed class DisplayTests(WebmailFixture fixture)
     }
 
     [Fact(Timeout = 60_000)]
-    public async Task SignedInTheLanguageSwitchReloadsTheSamePageInTheOtherLanguage()
+    public async Task SignedInTheLanguageSwitchReloadsTheSameMessageInTheOtherLanguageOnTheSameVisit()
     {
         fixture.Require();
         var account = fixture.CreateAccount("language", MessageFactory.Plain("Hello", "Hi.", WebmailFixture.FirstDate));
@@ -76,9 +76,14 @@ public sealed class DisplayTests(WebmailFixture fixture)
         await page.Locator(".language-switch a[hreflang=ru]").ClickAsync();
         await tab.WaitUntilInteractiveAsync();
 
-        // The same address comes back (the reload re-attaches to the held session where the app keeps one), in Russian.
-        Assert.Equal("culture/ru?returnUrl=" + Uri.EscapeDataString("/message?id=" + account.Uidl("Hello")), link);
+        // The same address comes back in Russian, and the reload takes the tab's own visit back: the message is shown
+        // without signing in again, over the POP3 session that was already open (none ended, still exactly one).
+        Assert.Equal("culture/ru?returnUrl=" + Uri.EscapeDataString("/message?id=" + Uri.EscapeDataString(account.Key("Hello"))), link);
         Assert.Equal("ru", await page.Locator("html").GetAttributeAsync("lang"));
         Assert.StartsWith(tab.Url("").ToString(), page.Url, StringComparison.Ordinal);
+        await Assertions.Expect(page.Locator(".message-view .message-subject")).ToHaveTextAsync("Hello");
+        Assert.Single(account.Sessions, s => !s.Ended);
+        Assert.DoesNotContain(account.Sessions, s => s.Ended);
+        Assert.Equal(1, account.Server.CountPop3Sessions(account.Name));
     }
 }

@@ -124,7 +124,7 @@ public sealed class DownloadTests(WebmailFixture fixture)
         // Still the app, still signed in: the next message opens over the same circuit.
         await tab.OpenMessageAsync("Still here");
         await Assertions.Expect(page.Locator(".message-view .mail-text-body")).ToHaveTextAsync("Stays.");
-        Assert.Equal(address, page.Url.Replace(Uri.EscapeDataString(account.Uidl("Still here")), Uri.EscapeDataString(account.Uidl("Gone meanwhile")), StringComparison.Ordinal));
+        Assert.Equal(address, page.Url.Replace(Uri.EscapeDataString(account.Key("Still here")), Uri.EscapeDataString(account.Key("Gone meanwhile")), StringComparison.Ordinal));
         Assert.Equal(0, downloads);
         Assert.Equal(1, account.Server.CountPop3Sessions(account.Name));
     }

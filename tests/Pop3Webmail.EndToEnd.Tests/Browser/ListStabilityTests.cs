@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
@@ -19,7 +20,8 @@ public sealed class ListStabilityTests(WebmailFixture fixture)
     {
         fixture.Require();
         var settings = WebmailFixture.ServerSettings(0, WebmailFixture.DovecotServerName, fixture.Dovecot)
-            .Append(new("Mail:RateLimits:AttemptsPerUser", "1000"));
+            .Append(new("Mail:RateLimits:AttemptsPerUser", "1000"))
+            .Append(new("Mail:ResumeGracePeriod", WebmailFixture.ResumeGrace.ToString("c", CultureInfo.InvariantCulture)));
         await using var app = WebmailApp.Start(settings, services => services.AddFakeLogging());
         var logs = app.Services.GetRequiredService<FakeLogCollector>();
         var account = fixture.CreateAccount("reload", [.. new MailboxBuilder().AddMany(400, WebmailFixture.FirstDate, TimeSpan.FromMinutes(30)).Messages]);

@@ -51,7 +51,7 @@ public sealed class ReadingPaneTests(WebmailFixture fixture)
         await using var tab = await fixture.OpenTabAsync();
         var page = tab.Page;
 
-        await tab.GotoAsync("message?id=" + Uri.EscapeDataString(account.Uidl("Fourth")));
+        await tab.GotoAsync("message?id=" + Uri.EscapeDataString(account.Key("Fourth")));
         await tab.SubmitSignInAsync(account.Name, account.Password);
 
         await Assertions.Expect(page.Locator(".reading-pane .message-subject")).ToHaveTextAsync("Fourth");

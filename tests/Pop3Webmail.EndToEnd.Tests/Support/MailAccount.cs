@@ -24,6 +24,9 @@ internal sealed record MailAccount(DovecotServer Server, string Name, string Pas
     /// <summary>The UIDL Dovecot gives the message with <paramref name="subject"/>.</summary>
     public string Uidl(string subject) => Mailbox.ExpectedUidl(Messages.ToList().IndexOf(Message(subject)) + 1);
 
+    /// <summary>The message's key in the app (its address is message?id=KEY): its UIDL, marked as one.</summary>
+    public string Key(string subject) => "u:" + Uidl(subject);
+
     /// <summary>What a new POP3 session (another mail program) sees: the UIDLs of the messages on the server.</summary>
     public Task<IReadOnlyList<string>> UidlsInNewSessionAsync(CancellationToken cancellationToken = default) =>
         InNewSessionAsync<IReadOnlyList<string>>(async (client, ct) => [.. (await client.UidlAsync(ct)).Select(u => u.Uid)], cancellationToken);

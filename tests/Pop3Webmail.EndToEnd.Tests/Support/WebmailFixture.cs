@@ -138,13 +138,16 @@ public sealed class WebmailFixture : IAsyncLifetime
     /// Creates an account with <paramref name="messages"/> (POP3 order: the last is the newest) on the shared
     /// Dovecot. Every test has its own, so what the server saw can be read per test.
     /// </summary>
-    internal MailAccount CreateAccount(string purpose, params TestMessage[] messages)
+    internal MailAccount CreateAccount(string purpose, params TestMessage[] messages) => CreateAccountOn(Dovecot, purpose, messages);
+
+    /// <summary>The same, on <paramref name="server"/> (e.g. <see cref="LockingDovecot"/>, which holds the maildrop lock).</summary>
+    internal MailAccount CreateAccountOn(DovecotServer server, string purpose, params TestMessage[] messages)
     {
         var name = string.Create(CultureInfo.InvariantCulture, $"{purpose}-{Interlocked.Increment(ref _accounts)}");
         var password = "pw-" + Guid.NewGuid().ToString("N")[..12];
         var mailbox = new MailboxBuilder().AddRange(messages);
-        Dovecot.AddUser(new DovecotUser(name, password, mailbox));
-        return new MailAccount(Dovecot, name, password, mailbox);
+        server.AddUser(new DovecotUser(name, password, mailbox));
+        return new MailAccount(server, name, password, mailbox);
     }
 
     internal Task<WebmailTab> OpenTabAsync() => WebmailTab.OpenAsync(Browser, App.BaseAddress);

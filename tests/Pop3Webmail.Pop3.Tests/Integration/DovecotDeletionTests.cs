@@ -84,7 +84,7 @@ public sealed class DovecotDeletionTests(DovecotFixture dovecot)
 
         await client.DisposeAsync();
 
-        // House rule 4: disposal says nothing, so the server sees a dropped connection and commits nothing.
+        // Disposal says nothing, so the server sees a dropped connection and commits nothing.
         var session = await server.WaitForSessionAsync(s => s.User == user.Name && s.Ended, cancellationToken: Ct);
         Assert.False(session.LoggedOut);
         Assert.Equal(0, session.Deleted);

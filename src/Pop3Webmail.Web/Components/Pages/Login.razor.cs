@@ -52,10 +52,12 @@ public sealed partial class Login
         ? Severity.Success
         : Severity.Warning;
 
+    /// <summary>
+    /// The page follows the session: a sign-out that is still committing when the router has already brought the user
+    /// here (the session stops being signed in as its end begins) says why once the end is known.
+    /// </summary>
     protected override void OnInitialized()
     {
-        // The page follows the session: an end that completes after the page was shown (a take-over, whose QUIT and
-        // store flush are still on their way when the router brings the tab here) still says why.
         base.OnInitialized();
         if (Session.Account is not null)
         {

@@ -1,16 +1,9 @@
-using System.Collections.Immutable;
 using Pop3Webmail.Pop3;
 using Pop3Webmail.Web.Session.Inbox;
 using Pop3Webmail.Web.Session.Wire;
 using Pop3Webmail.Web.Telemetry;
 
 namespace Pop3Webmail.Web.Session.Visit;
-
-/// <summary>What the views read of a visit: an immutable snapshot, swapped whole whenever something changed.</summary>
-internal sealed record InboxSnapshot(IReadOnlyList<InboxItem> Items, InboxProgress Progress, MailboxStatistics Statistics, IReadOnlySet<string> Pending)
-{
-    public static InboxSnapshot Empty { get; } = new([], default, default, ImmutableHashSet<string>.Empty);
-}
 
 /// <summary>
 /// One signed-in visit to a mailbox: the connection (and with it the server's maildrop lock, RFC 1939 §8), the
@@ -21,7 +14,6 @@ internal sealed record InboxSnapshot(IReadOnlyList<InboxItem> Items, InboxProgre
 internal sealed partial class MailboxVisit : IWireOwner, IAsyncDisposable
 {
     private static readonly TimeSpan EndBudget = TimeSpan.FromSeconds(10);
-    private static readonly TimeSpan DetachWait = TimeSpan.FromSeconds(5);
     private readonly MailboxWire _wire;
     private readonly InboxIndex _index = new();
     private readonly DeletionLedger _ledger = new();
@@ -36,16 +28,12 @@ internal sealed partial class MailboxVisit : IWireOwner, IAsyncDisposable
     private readonly KeepAlive _keepAlive;
     private readonly VisitDownloads _downloads;
     private readonly TrackedSession _tracked;
-    private VisitMemory _memory;
-    private ImmutableHashSet<string> _read = ImmutableHashSet.Create<string>(StringComparer.Ordinal);
-    private ImmutableHashSet<string> _new = ImmutableHashSet.Create<string>(StringComparer.Ordinal);
+    private readonly VisitMarks _marks;
     private volatile InboxSnapshot _snapshot = InboxSnapshot.Empty;
     private volatile MailboxNotice? _notice;
     private MailboxNoticeKind _reconnectKind = MailboxNoticeKind.ConnectionRestored;
     private Task<SignOutInfo>? _ending;
-    private ITimer? _grace;
-    private bool _attached = true;
-    private TaskCompletionSource _detached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CircuitHold _hold;
 
     public MailboxVisit(Pop3Client client, MailboxCredentials credentials, MailboxAccount account, VisitServices services, SessionCorrelationId correlation)
     {
@@ -57,10 +45,11 @@ internal sealed partial class MailboxVisit : IWireOwner, IAsyncDisposable
         _wire = new MailboxWire(client, credentials, services, services.LoggerFactory.CreateLogger<MailboxWire>()) { Owner = this };
         _wire.StatusChanged += (_, _) => RaiseChanged();
         _deletions = new MailboxDeletions(_index, _ledger);
-        _loader = new InboxLoader(_wire, _index, _ledger, Publish, Remember, services.Telemetry, correlation, services.LoggerFactory.CreateLogger<InboxLoader>());
+        _marks = new VisitMarks(_index, services.Telemetry);
+        _loader = new InboxLoader(_wire, _index, _ledger, Publish, _marks.Remember, services.Telemetry, correlation, services.LoggerFactory.CreateLogger<InboxLoader>());
         _opened = new OpenedMessageCache(services.Options.LargeMessageThreshold);
         _downloads = new VisitDownloads(_wire, _index, _ledger, _loader, _opened, _items, services, ReportDownloadFailed);
-        _memory = new VisitMemory(null, _logger);
+        _hold = new CircuitHold(services.Time, EndAsync);
         _keepAlive = new KeepAlive(_wire, services.Options.KeepAliveInterval, services.Time, services.LoggerFactory.CreateLogger<KeepAlive>(), _lifetime.Token);
     }
 
@@ -108,19 +97,15 @@ internal sealed partial class MailboxVisit : IWireOwner, IAsyncDisposable
     /// <summary>True while the user has messages marked for deletion.</summary>
     public bool HasPendingDeletions => _ledger.Count > 0;
 
-    public bool IsRead(string key) => _read.Contains(key);
+    public bool IsRead(string key) => _marks.IsRead(key);
 
     /// <summary>True for a message that arrived since the previous visit (one the remembered mailbox did not know).</summary>
-    public bool IsNew(string key) => _new.Contains(key);
+    public bool IsNew(string key) => _marks.IsNew(key);
 
     public void SetRead(string key, bool read)
     {
         ArgumentNullException.ThrowIfNull(key);
-        if (ImmutableInterlocked.Update(ref _read, (set, k) => read ? set.Add(k) : set.Remove(k), key) && InboxIndex.UidOf(key) is { } uid)
-        {
-            _memory.SetRead(uid, read);
-        }
-
+        _marks.SetRead(key, read);
         RaiseChanged();
     }
 
@@ -152,9 +137,9 @@ internal sealed partial class MailboxVisit : IWireOwner, IAsyncDisposable
             }
 
             // The memory's key derivation ran while the listing was on its way; what it knows is not read again.
-            _memory = await memory;
-            Recall();
-            Remember(newest);
+            _marks.Memory = await memory;
+            _marks.Recall();
+            _marks.Remember(newest);
             await StepAroundRefusedAsync(lease, () => lease.RunAsync(async (client, ct) =>
             {
                 await _loader.LoadFirstPageAsync(client, ct);
@@ -261,67 +246,20 @@ internal sealed partial class MailboxVisit : IWireOwner, IAsyncDisposable
     /// <summary>The circuit holding this visit went away: keep it for <paramref name="grace"/>, then end it.</summary>
     public void Detach(TimeSpan grace, bool abnormal)
     {
-        lock (_lock)
+        if (_hold.Release(grace, abnormal))
         {
-            if (!_attached || IsEnded)
-            {
-                return;
-            }
-
-            _attached = false;
-            _detached.TrySetResult();
-            var reason = abnormal ? SignOutReason.UnexpectedError : SignOutReason.CircuitClosed;
-            _grace = _services.Time.CreateTimer(static state => ((Func<Task>)state!)(), (Func<Task>)(() => EndAsync(reason)), grace, Timeout.InfiniteTimeSpan);
+            LogDetached(grace);
         }
-
-        LogDetached(grace);
     }
 
     /// <summary>A new circuit of the same tab takes the visit back; false when it ended or another circuit holds it.</summary>
-    public bool TryAttach()
-    {
-        lock (_lock)
-        {
-            if (_attached || IsEnded)
-            {
-                return false;
-            }
-
-            _attached = true;
-            _detached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _grace?.Dispose();
-            _grace = null;
-            return true;
-        }
-    }
+    public bool TryAttach() => _hold.TryTake();
 
     /// <summary>
     /// Waits (briefly) until no circuit holds the visit: on a reload the new circuit can ask before the old one has
     /// been closed. False when it is still held after the wait, or has ended.
     /// </summary>
-    public async Task<bool> WaitDetachedAsync(CancellationToken cancellationToken)
-    {
-        Task detached;
-        lock (_lock)
-        {
-            if (IsEnded)
-            {
-                return false;
-            }
-
-            detached = _detached.Task;
-        }
-
-        try
-        {
-            await detached.WaitAsync(DetachWait, _services.Time, cancellationToken);
-            return !IsEnded;
-        }
-        catch (TimeoutException)
-        {
-            return false;
-        }
-    }
+    public Task<bool> WaitDetachedAsync(CancellationToken cancellationToken) => _hold.WaitReleasedAsync(cancellationToken);
 
     /// <summary>
     /// Ends the visit; safe to call any number of times (they all get the first call's outcome). A normal end (the
@@ -330,10 +268,9 @@ internal sealed partial class MailboxVisit : IWireOwner, IAsyncDisposable
     /// </summary>
     public Task<SignOutInfo> EndAsync(SignOutReason reason)
     {
+        _hold.Close();
         lock (_lock)
         {
-            _grace?.Dispose();
-            _grace = null;
             return _ending ??= EndCoreAsync(reason);
         }
     }
@@ -344,10 +281,10 @@ internal sealed partial class MailboxVisit : IWireOwner, IAsyncDisposable
     /// </summary>
     public async ValueTask DisposeAsync()
     {
+        _hold.Close();
         lock (_lock)
         {
             _ending ??= Task.FromResult(new SignOutInfo(SignOutReason.CircuitClosed, 0, DeletionsFailed: false));
-            _grace?.Dispose();
         }
 
         await _lifetime.CancelAsync();
@@ -355,7 +292,7 @@ internal sealed partial class MailboxVisit : IWireOwner, IAsyncDisposable
         _opened.Dispose();
         _downloads.Close();
         _tracked.End(SignOutReason.CircuitClosed);
-        await _memory.DisposeAsync();
+        await _marks.Memory.DisposeAsync();
         await _wire.DisposeAsync();
         _lifetime.Dispose();
     }
@@ -370,7 +307,7 @@ internal sealed partial class MailboxVisit : IWireOwner, IAsyncDisposable
             _opened.Forget(current.Key);
         }
 
-        ImmutableInterlocked.Update(ref _read, (set, index) => set.Where(k => index.Find(k) is not null).ToImmutableHashSet(StringComparer.Ordinal), _index);
+        _marks.KeepListedOnly();
         await _loader.LoadFirstPageAsync(client, cancellationToken);
         if (trusted && !_index.UidlsTrusted)
         {
@@ -418,10 +355,10 @@ internal sealed partial class MailboxVisit : IWireOwner, IAsyncDisposable
         if (commit && end.Quit)
         {
             // RFC 1939 §6: QUIT removed them; so goes what was remembered of them.
-            _memory.Forget([.. _ledger.Entries.Select(static e => e.Identity.Uid).OfType<string>()]);
+            _marks.Memory.Forget([.. _ledger.Entries.Select(static e => e.Identity.Uid).OfType<string>()]);
         }
 
-        await _memory.DisposeAsync();
+        await _marks.Memory.DisposeAsync();
         _snapshot = InboxSnapshot.Empty;
         _notice = null;
         LogEnded(reason, info.DeletedCount, info.DeletionsKept, end.Quit);
@@ -434,46 +371,6 @@ internal sealed partial class MailboxVisit : IWireOwner, IAsyncDisposable
     {
         _notice = new MailboxNotice(MailboxNoticeKind.DownloadFailed, 0, 0, 0);
         RaiseChanged();
-    }
-
-    /// <summary>
-    /// Takes what the memory remembers into the first listing (with the wire held): the rows of known UIDLs, their
-    /// read flags, and which messages are new since the previous visit; forgets what is no longer on the server.
-    /// </summary>
-    private void Recall()
-    {
-        var listed = _index.Messages.Where(static m => m.Uid is not null).ToArray();
-        var recalled = listed.Select(m => _memory.Recall(m.Uid!, m.Number, m.Size)).OfType<Pop3MessageSummary>().ToArray();
-        _index.AddRemembered(recalled);
-        if (_memory.IsOpen)
-        {
-            for (var i = 0; i < listed.Length; i++)
-            {
-                _services.Telemetry.RecordStoreLookup(i < recalled.Length ? StoreLookupResult.Hit : StoreLookupResult.Miss);
-            }
-        }
-
-        var remembered = _memory.Remembered;
-        _read = [.. listed.Where(m => remembered.TryGetValue(m.Uid!, out var r) && r.Read && r.Size == m.Size).Select(static m => m.Key)];
-        _new = _memory.IsRevisit ? [.. listed.Where(m => !remembered.ContainsKey(m.Uid!)).Select(static m => m.Key)] : [];
-        var stillListed = listed.Select(static m => m.Uid!).ToHashSet(StringComparer.Ordinal);
-        _memory.Forget([.. remembered.Keys.Where(uid => !stillListed.Contains(uid))]);
-        _memory.RecordVisit();
-    }
-
-    /// <summary>Summaries just read on the wire: remembered for the next visit, when their UIDL proves them.</summary>
-    private void Remember(IReadOnlyList<Pop3MessageSummary> summaries)
-    {
-        var rows = new List<(string, Pop3MessageSummary, bool)>(summaries.Count);
-        foreach (var summary in summaries)
-        {
-            if (_index.FindNumber(summary.MessageNumber) is { Uid: { } uid } message)
-            {
-                rows.Add((uid, summary with { Size = message.Size }, _read.Contains(message.Key)));
-            }
-        }
-
-        _memory.Remember(rows);
     }
 
     /// <summary>Swaps in a new snapshot of the inbox (with the wire held, or from its callers right after).</summary>

@@ -27,6 +27,9 @@ internal sealed partial class VisitMemory : IAsyncDisposable
         _writer = memory is null ? Task.CompletedTask : Task.Run(WriteAsync);
     }
 
+    /// <summary>A memory that keeps nothing: the store is off, or the visit has not opened its memory yet.</summary>
+    public static VisitMemory None { get; } = new(null, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+
     /// <summary>True when the mailbox is remembered at all (the store is on and working).</summary>
     public bool IsOpen => _memory is not null;
 
@@ -48,7 +51,7 @@ internal sealed partial class VisitMemory : IAsyncDisposable
         catch (MailboxStateUnavailableException ex)
         {
             LogUnavailable(logger, ex.GetType().Name);
-            return new VisitMemory(null, logger);
+            return None;
         }
     }
 

@@ -339,7 +339,7 @@ public sealed class InboxTests : WebmailComponentTest
         Assert.True(navigation.History.First().Options.ReplaceHistoryEntry); // the list is still one step back
 
         cut.Find(".message-back").Click();
-        JSInterop.VerifyInvoke("pop3webmail.back");
+        cut.WaitForAssertion(() => JSInterop.VerifyInvoke("pop3webmail.back"));
     }
 
     [Fact]
@@ -358,7 +358,7 @@ public sealed class InboxTests : WebmailComponentTest
 
         cut.Find(".message-back").Click();
 
-        Assert.Equal("http://localhost/inbox", navigation.Uri); // no list entry to go back to: the list replaces the message
+        cut.WaitForAssertion(() => Assert.Equal("http://localhost/inbox", navigation.Uri)); // no list entry to go back to: the list replaces the message
         Assert.True(navigation.History.First().Options.ReplaceHistoryEntry);
         JSInterop.VerifyNotInvoke("pop3webmail.back");
     }
