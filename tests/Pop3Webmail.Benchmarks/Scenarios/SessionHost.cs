@@ -20,7 +20,9 @@ internal sealed class SessionHost : IDisposable
 
     private readonly IHost _host;
 
-    public SessionHost(BenchEnvironment environment)
+    /// <param name="environment">The run's Dovecot.</param>
+    /// <param name="settings">Settings on top of the server's (e.g. a shorter keep-alive interval), as an operator sets them.</param>
+    public SessionHost(BenchEnvironment environment, IEnumerable<KeyValuePair<string, string?>>? settings = null)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -31,10 +33,14 @@ internal sealed class SessionHost : IDisposable
             ["Mail:Servers:0:Security"] = "Tls",
             ["Mail:Servers:0:CertificateThumbprint"] = environment.Server.CertificateThumbprint,
         });
+        builder.Configuration.AddInMemoryCollection(settings ?? []);
         builder.Logging.ClearProviders();
         builder.Services.AddPop3Webmail(builder.Configuration);
         _host = builder.Build();
     }
+
+    /// <summary>The app's services (its host lifetime, to stop it as SIGTERM does).</summary>
+    public IServiceProvider Services => _host.Services;
 
     public Session OpenSession() => new(_host.Services.CreateAsyncScope());
 

@@ -17,7 +17,6 @@ namespace Pop3Webmail.EndToEnd.Tests.ScaleOut;
 public sealed class GracefulShutdownTests(ScaleOutFixture fixture)
 {
     private const int Visits = 50;
-    private const string RowDelete = WebmailSelectors.InboxRow + " .inbox-delete";
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
@@ -31,7 +30,12 @@ public sealed class GracefulShutdownTests(ScaleOutFixture fixture)
         var clients = accounts.Select(_ => new CircuitClient(new CircuitClientOptions { Timeout = TimeSpan.FromSeconds(120) })).ToList();
         try
         {
-            await Task.WhenAll(accounts.Select((account, i) => SignInAndMarkAsync(clients[i], instance.BaseAddress, account)));
+            await Task.WhenAll(accounts.Select(async (account, i) =>
+            {
+                // A user who has not signed out yet, with the newest message marked for deletion.
+                await WebmailSteps.SignInAsync(clients[i], instance.BaseAddress, account.Name, account.Password, Cancellation);
+                await WebmailSteps.MarkTopRowForDeletionAsync(clients[i], Cancellation);
+            }));
             var open = await instance.ActiveSessionsAsync(fixture.Http, Cancellation);
             await fixture.Dovecot.WaitForPop3SessionCountAsync(Visits, cancellationToken: Cancellation);
 
@@ -57,19 +61,6 @@ public sealed class GracefulShutdownTests(ScaleOutFixture fixture)
                 await client.DisposeAsync();
             }
         }
-    }
-
-    /// <summary>Signs in and marks the newest message for deletion, as a user who has not signed out yet.</summary>
-    private static async Task SignInAndMarkAsync(CircuitClient client, Uri app, MailAccount account)
-    {
-        await client.GotoAsync(new Uri(app, "login"), Cancellation);
-        await client.WaitForAsync(WebmailSelectors.Interactive, Cancellation);
-        await client.FillAsync(WebmailSelectors.UserName, account.Name, Cancellation);
-        await client.FillAsync(WebmailSelectors.Password, account.Password, Cancellation);
-        await client.ClickAsync(WebmailSelectors.SignIn, Cancellation);
-        await client.WaitForAsync(WebmailSelectors.InboxRow, Cancellation);
-        await client.ClickAsync(RowDelete, Cancellation);
-        await client.WaitForAsync(WebmailSelectors.PendingDeletionsNotice, Cancellation);
     }
 
     private static TestMessage[] Mailbox() =>
