@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Pop3Webmail.Benchmarks.Reporting;
 using Pop3Webmail.Benchmarks.Scenarios;
@@ -12,13 +11,6 @@ namespace Pop3Webmail.Benchmarks.Crowd;
 /// </summary>
 internal sealed class CrowdReport
 {
-    private static readonly JsonSerializerOptions JsonOptions = new()
-    {
-        WriteIndented = true,
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
-
     private readonly List<string> _facts = [];
 
     public ResultReport Rows { get; } = new();
@@ -61,6 +53,6 @@ internal sealed class CrowdReport
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         await using var file = File.Create(path);
-        await JsonSerializer.SerializeAsync(file, new { rows = Rows.Rows, facts = _facts, problems = Problems }, JsonOptions);
+        await JsonSerializer.SerializeAsync(file, new { rows = Rows.Rows, facts = _facts, problems = Problems }, ResultReport.JsonOptions);
     }
 }

@@ -44,7 +44,7 @@ internal static class CrowdRunner
                     await CrowdBurst.RunAsync(environment, host, burst, options.MessagesPerMailbox, report);
                 }
 
-                var (sessions, retained) = await HeldVisits.SignInAsync(host, held, report);
+                var (sessions, retained) = await HeldVisits.SignInAsync(host, held, options.MessagesPerMailbox, report);
                 retainedPerVisit = retained;
                 await HeldVisits.HoldAsync(sessions, environment, options.Hold, options.KeepAlive, report);
                 await ShutdownDrain.RunAsync(host, sessions, held, environment, report);

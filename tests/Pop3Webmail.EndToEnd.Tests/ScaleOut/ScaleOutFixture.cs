@@ -170,14 +170,8 @@ public sealed class ScaleOutFixture : IAsyncLifetime
     }
 
     /// <summary>An account with <paramref name="messages"/> (POP3 order: the last is the newest) on the locking Dovecot.</summary>
-    internal MailAccount CreateAccount(string purpose, params TestMessage[] messages)
-    {
-        var name = string.Create(CultureInfo.InvariantCulture, $"{purpose}-{Interlocked.Increment(ref _accounts)}");
-        var password = "pw-" + Guid.NewGuid().ToString("N")[..12];
-        var mailbox = new MailboxBuilder().AddRange(messages);
-        Dovecot.AddUser(new DovecotUser(name, password, mailbox));
-        return new MailAccount(Dovecot, name, password, mailbox);
-    }
+    internal MailAccount CreateAccount(string purpose, params TestMessage[] messages) =>
+        MailAccount.Create(Dovecot, string.Create(CultureInfo.InvariantCulture, $"{purpose}-{Interlocked.Increment(ref _accounts)}"), messages);
 
     /// <summary>A new browser (its own cookies) whose affinity cookie makes nginx send it to <paramref name="instance"/>.</summary>
     internal async Task<WebmailTab> OpenBrowserAsync(AppInstance instance)
