@@ -1,3 +1,4 @@
+using Pop3Webmail.Benchmarks.Crowd;
 using Pop3Webmail.Benchmarks.Load;
 using Pop3Webmail.Benchmarks.MailboxState;
 using Pop3Webmail.Benchmarks.Micro;
@@ -11,6 +12,7 @@ namespace Pop3Webmail.Benchmarks;
 /// dotnet run -c Release --project tests/Pop3Webmail.Benchmarks -- micro [BenchmarkDotNet args]   hot-path micro-suite
 /// dotnet run -c Release --project tests/Pop3Webmail.Benchmarks -- store   mailbox state store cost (docs/mailbox-state.md)
 /// dotnet run -c Release --project tests/Pop3Webmail.Benchmarks -- --load [--circuits N] [--messages M]   real circuits (artifacts/bench/load.json)
+/// dotnet run -c Release --project tests/Pop3Webmail.Benchmarks -- --crowd | --shutdown [--sessions N]   a crowd held open, its shutdown (artifacts/bench/crowd.json)
 /// </summary>
 internal static class Program
 {
@@ -32,11 +34,16 @@ internal static class Program
             return LoadOptions.Parse(args[1..], Console.Error) is { } load ? await LoadRunner.RunAsync(load) : 2;
         }
 
+        if (args.Length > 0 && args[0] is "--crowd" or "--shutdown")
+        {
+            return CrowdOptions.Parse(args[0], args[1..], Console.Error) is { } crowd ? await CrowdRunner.RunAsync(crowd, args[0]) : 2;
+        }
+
         var revisitOnly = args.Length > 0 && args[0] == "revisit";
         var unknown = args.Skip(revisitOnly ? 1 : 0).Where(a => a != "--quick").ToList();
         if (unknown.Count > 0)
         {
-            await Console.Error.WriteLineAsync($"Unknown arguments: {string.Join(' ', unknown)}. Usage: [revisit] [--quick] | micro [BenchmarkDotNet arguments] | store | {LoadOptions.Usage}");
+            await Console.Error.WriteLineAsync($"Unknown arguments: {string.Join(' ', unknown)}. Usage: [revisit] [--quick] | micro [BenchmarkDotNet arguments] | store | {LoadOptions.Usage} | {CrowdOptions.Usage}");
             return 2;
         }
 

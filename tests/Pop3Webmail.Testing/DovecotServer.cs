@@ -228,6 +228,39 @@ public sealed partial class DovecotServer : IAsyncDisposable
     }
 
     /// <summary>
+    /// Adds accounts that all hold the same messages: <paramref name="mailbox"/> is written once, and every other
+    /// account's Maildir names the same message files (hard links) with a dovecot-uidlist of its own, so a crowd of
+    /// thousand-message mailboxes costs one set of files. Each account still has its own Maildir: its indexes, its
+    /// deletions (an unlink removes only that account's name for a file).
+    /// </summary>
+    public void AddUsersSharingMessages(IReadOnlyList<DovecotUser> users, MailboxBuilder mailbox)
+    {
+        ArgumentNullException.ThrowIfNull(users);
+        ArgumentNullException.ThrowIfNull(mailbox);
+        if (users.Count == 0)
+        {
+            return;
+        }
+
+        AddUser(users[0] with { Mailbox = mailbox });
+        var template = MaildirPath(users[0].Name);
+        var files = Directory.GetFiles(Path.Combine(template, "cur"));
+        foreach (var user in users.Skip(1))
+        {
+            AddUser(user with { Mailbox = null });
+            var maildir = MaildirPath(user.Name);
+            foreach (var file in files)
+            {
+                PosixNative.CreateHardLink(file, Path.Combine(maildir, "cur", Path.GetFileName(file)));
+            }
+
+            var uidlist = Path.Combine(maildir, "dovecot-uidlist");
+            File.Copy(Path.Combine(template, "dovecot-uidlist"), uidlist, overwrite: true);
+            PosixNative.ChangeOwner(uidlist, MailUserId, MailUserId);
+        }
+    }
+
+    /// <summary>
     /// Replaces a user's mailbox with <paramref name="mailbox"/> (indexes included). Only while no session of that
     /// user is open. Returns the message file paths in POP3 order.
     /// </summary>
@@ -494,6 +527,7 @@ public sealed partial class DovecotServer : IAsyncDisposable
               }
             }
 
+            {{SessionLimits()}}
             service pop3-login {
               # One long-lived login process instead of one per connection: ~2 ms per login instead of ~13 ms.
               service_count = 0
@@ -511,6 +545,14 @@ public sealed partial class DovecotServer : IAsyncDisposable
             """;
         File.WriteAllText(ConfigPath, config.ReplaceLineEndings("\n"));
     }
+
+    /// <summary>
+    /// With <see cref="DovecotServerOptions.MaxSessions"/>: a pop3 process per session, and every service (log, anvil,
+    /// auth, the login proxy that holds each TLS connection) taking a client per session, with room to spare.
+    /// </summary>
+    private string SessionLimits() => _options.MaxSessions is { } sessions
+        ? string.Create(CultureInfo.InvariantCulture, $"default_client_limit = {(2 * sessions) + 1000}\nservice pop3 {{\n  process_limit = {sessions + 100}\n}}\n")
+        : string.Empty;
 
     private void WritePasswd(string userName, string password)
     {

@@ -22,6 +22,12 @@ public sealed class DovecotServerOptions
     /// <summary>auth_mechanisms. "apop" also puts the APOP timestamp into the greeting.</summary>
     public string AuthMechanisms { get; init; } = "plain login cram-md5 apop";
 
+    /// <summary>
+    /// How many POP3 sessions may be open at once; null keeps Dovecot's limits (1024 pop3 processes, 1000 clients per
+    /// service process). A crowd of a thousand open sessions needs more.
+    /// </summary>
+    public int? MaxSessions { get; init; }
+
     /// <summary>Longest wait for the greeting after starting (and for the exit after stopping).</summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(20);
 }

@@ -93,6 +93,28 @@ public sealed class NginxServer : IAsyncDisposable
 
     public string ReadErrorLog() => File.Exists(ErrorLogPath) ? File.ReadAllText(ErrorLogPath) : string.Empty;
 
+    /// <summary>Every request nginx has finished so far, with the upstream that answered it (a WebSocket once it closed).</summary>
+    public IReadOnlyList<NginxAccess> ReadAccessLog()
+    {
+        if (!File.Exists(AccessLogPath))
+        {
+            return [];
+        }
+
+        using var stream = new FileStream(AccessLogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var reader = new StreamReader(stream);
+        var entries = new List<NginxAccess>();
+        while (reader.ReadLine() is { } line)
+        {
+            if (NginxAccess.Parse(line) is { } entry)
+            {
+                entries.Add(entry);
+            }
+        }
+
+        return entries;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
@@ -156,7 +178,6 @@ public sealed class NginxServer : IAsyncDisposable
         config.AppendLine(CultureInfo.InvariantCulture, $"error_log {ErrorLogPath} info;");
         config.AppendLine("events { worker_connections 256; }");
         config.AppendLine("http {");
-        config.AppendLine(CultureInfo.InvariantCulture, $"    access_log {AccessLogPath};");
 
         // Debian's build puts these under /var/lib/nginx; a private instance keeps its own.
         foreach (var kind in new[] { "client_body", "proxy", "fastcgi", "uwsgi", "scgi" })
@@ -165,6 +186,10 @@ public sealed class NginxServer : IAsyncDisposable
         }
 
         config.AppendLine(CultureInfo.InvariantCulture, $"    include {siteConfigPath};");
+
+        // Which upstream answered each request (tab-separated; nginx escapes control characters inside values).
+        config.AppendLine(@"    log_format p3w_upstream ""$upstream_addr\t$status\t$request_method\t$request_uri\t$http_cookie"";");
+        config.AppendLine(CultureInfo.InvariantCulture, $"    access_log {AccessLogPath} p3w_upstream;");
         config.AppendLine("}");
         File.WriteAllText(Path.Combine(RootDirectory, "nginx.conf"), config.ToString());
 
@@ -254,5 +279,30 @@ public sealed class NginxServer : IAsyncDisposable
                 }
             }
         };
+    }
+}
+
+/// <summary>
+/// One line of <see cref="NginxServer.AccessLogPath"/>. <see cref="Upstream"/> is the address that answered ("-" when
+/// nginx answered itself); when nginx had to try several (one refused), the last of them.
+/// </summary>
+public sealed record NginxAccess(string Upstream, int Status, string Method, string Uri, string Cookies)
+{
+    /// <summary>The value of cookie <paramref name="name"/> the request carried, or null.</summary>
+    public string? Cookie(string name) =>
+        Cookies.Split(';', StringSplitOptions.TrimEntries)
+            .Select(pair => pair.Split('=', 2))
+            .FirstOrDefault(pair => pair.Length == 2 && pair[0] == name)?[1];
+
+    internal static NginxAccess? Parse(string line)
+    {
+        var fields = line.Split('\t');
+        if (fields.Length != 5 || !int.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var status))
+        {
+            return null;
+        }
+
+        var upstream = fields[0].Split(',', StringSplitOptions.TrimEntries)[^1];
+        return new NginxAccess(upstream, status, fields[2], fields[3], fields[4] == "-" ? string.Empty : fields[4]);
     }
 }

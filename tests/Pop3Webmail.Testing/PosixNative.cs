@@ -45,6 +45,15 @@ internal static partial class PosixNative
         }
     }
 
+    /// <summary>link(2): a second name for the file at <paramref name="existing"/> (.NET has symbolic links only).</summary>
+    public static void CreateHardLink(string existing, string newPath)
+    {
+        if (Link(existing, newPath) != 0)
+        {
+            throw new IOException($"link {existing} {newPath} failed (errno {Marshal.GetLastPInvokeError()}).");
+        }
+    }
+
     /// <summary>chmod; the test servers run on Linux only, where Unix modes exist.</summary>
     public static void SetMode(string path, UnixFileMode mode)
     {
@@ -81,6 +90,10 @@ internal static partial class PosixNative
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
     private static partial int Kill(int pid, int signal);
+
+    [LibraryImport("libc", EntryPoint = "link", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static partial int Link(string existing, string newPath);
 
     [LibraryImport("libc", EntryPoint = "lchown", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]

@@ -18,6 +18,7 @@ public sealed partial class MailboxStateStore : IMailboxStateStore, IAsyncDispos
     private readonly MailboxStateGuard _guard;
     private readonly int _schemaVersion;
     private readonly SemaphoreSlim _setupLock = new(1, 1);
+    private readonly KeyDerivations _derivations = new(KeyDerivations.DefaultSlots);
     private MailboxStateBackend? _backend;
     private bool _disposed;
 
@@ -95,6 +96,7 @@ public sealed partial class MailboxStateStore : IMailboxStateStore, IAsyncDispos
         }
 
         _setupLock.Dispose();
+        _derivations.Dispose();
     }
 
     private async Task<MailboxStateBackend> GetBackendAsync(CancellationToken cancellationToken)
@@ -215,9 +217,9 @@ public sealed partial class MailboxStateStore : IMailboxStateStore, IAsyncDispos
         return messages;
     }
 
-    /// <summary>PBKDF2 costs tens of milliseconds of CPU: off the caller's thread (a circuit's, in Blazor Server).</summary>
-    private static Task<MailboxKeys> DeriveAsync(string password, byte[] salt, int iterations, byte[] tag, byte[] pepper, CancellationToken cancellationToken) =>
-        Task.Run(() => MailboxKeys.Derive(password, salt, iterations, tag, pepper), cancellationToken);
+    /// <summary>PBKDF2 costs tens of milliseconds of CPU: off the caller's thread, a bounded number at once.</summary>
+    private Task<MailboxKeys> DeriveAsync(string password, byte[] salt, int iterations, byte[] tag, byte[] pepper, CancellationToken cancellationToken) =>
+        _derivations.RunAsync(() => MailboxKeys.Derive(password, salt, iterations, tag, pepper), cancellationToken);
 
     private long Now() => _time.GetUtcNow().ToUnixTimeMilliseconds();
 

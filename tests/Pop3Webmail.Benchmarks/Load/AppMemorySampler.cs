@@ -1,6 +1,7 @@
 using System.Diagnostics.Tracing;
 using Microsoft.Diagnostics.NETCore.Client;
 using Microsoft.Diagnostics.Tracing;
+using Pop3Webmail.Testing;
 
 namespace Pop3Webmail.Benchmarks.Load;
 
@@ -13,7 +14,7 @@ internal sealed class AppMemorySampler : IAsyncDisposable
 {
     private const double Megabyte = 1024 * 1024;
 
-    private readonly AppProcess _app;
+    private readonly WebmailProcess _app;
     private readonly EventPipeSession _session;
     private readonly Task _reading;
     private readonly CancellationTokenSource _stop = new();
@@ -21,7 +22,7 @@ internal sealed class AppMemorySampler : IAsyncDisposable
     private readonly Lock _gate = new();
     private double? _heapBytes;
 
-    public AppMemorySampler(AppProcess app)
+    public AppMemorySampler(WebmailProcess app)
     {
         _app = app;
         var client = new DiagnosticsClient(app.ProcessId);

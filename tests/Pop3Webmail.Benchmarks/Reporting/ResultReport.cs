@@ -8,7 +8,8 @@ namespace Pop3Webmail.Benchmarks.Reporting;
 /// <summary>Collects rows and writes them as a markdown table (stdout) and as JSON (artifacts/bench/results.json).</summary>
 internal sealed class ResultReport
 {
-    private static readonly JsonSerializerOptions JsonOptions = new()
+    /// <summary>How result files are written (indented, readable non-ASCII, infinities allowed).</summary>
+    internal static readonly JsonSerializerOptions JsonOptions = new()
     {
         WriteIndented = true,
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,

@@ -26,7 +26,8 @@ internal sealed class SessionHost : IDisposable
     /// <param name="environment">The run's Dovecot.</param>
     /// <param name="port">Where its TLS port is reached (a shaped link's proxy); null: directly.</param>
     /// <param name="stateDirectory">The store's folder, owned by the caller; null: a temporary one of this host's own.</param>
-    public SessionHost(BenchEnvironment environment, int? port = null, string? stateDirectory = null)
+    /// <param name="settings">Settings on top of the server's (e.g. a shorter keep-alive interval), as an operator sets them.</param>
+    public SessionHost(BenchEnvironment environment, int? port = null, string? stateDirectory = null, IEnumerable<KeyValuePair<string, string?>>? settings = null)
     {
         if (stateDirectory is null)
         {
@@ -43,6 +44,7 @@ internal sealed class SessionHost : IDisposable
             ["Mail:Servers:0:CertificateThumbprint"] = environment.Server.CertificateThumbprint,
             ["Mail:State:DataDirectory"] = stateDirectory,
         });
+        builder.Configuration.AddInMemoryCollection(settings ?? []);
         builder.Logging.ClearProviders();
         builder.Services.AddPop3Webmail(builder.Configuration);
         _host = builder.Build();
@@ -59,6 +61,9 @@ internal sealed class SessionHost : IDisposable
             Directory.Delete(directory, recursive: true);
         }
     }
+
+    /// <summary>The app's services (its host lifetime, to stop it as SIGTERM does).</summary>
+    public IServiceProvider Services => _host.Services;
 
     public Session OpenSession() => new(_host.Services.CreateAsyncScope());
 

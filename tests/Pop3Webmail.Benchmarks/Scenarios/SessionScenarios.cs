@@ -153,21 +153,21 @@ internal static class SessionScenarios
             var ours = await SessionBurstAsync(host, users, rssBefore, rss);
             oursP50.Add(ours.Percentile(0.50));
             oursP95.Add(ours.Percentile(0.95));
-            var raw = await RawBurstAsync(environment, users, size);
+            var raw = await RawBurstAsync(user => environment.Endpoint(user, tls: true), users, size);
             rawP95.Add(raw.Percentile(0.95));
         }
 
         var label = $"{count} sessions at once, {BenchmarkPlan.Label(size)} each (TLS)";
         report.Add(ResultRow.Compare($"{label}: first page p95", oursP95, "one session alone (median)", single[0], "s", "p95/single ≤ 3",
             static (o, p) => o <= 3 * p, string.Create(CultureInfo.InvariantCulture, $"p50 {oursP50.Median * 1000:0} ms")));
-        report.Add(ResultRow.Compare($"{label}: first page p95", oursP95, $"{count} raw sockets at once (p95)", rawP95, "s", Reference,
-            met: null, "the server-bound limit: sign-in, LIST, UIDL, 50 TOP each, all at once"));
+        report.Add(ResultRow.Compare($"{label}: first page p95", oursP95, $"{count} raw sockets at once (p95)", rawP95, "s", "ours/raw ≤ 1.2",
+            static (o, p) => o <= 1.2 * p, "the server-bound limit: sign-in, LIST, UIDL, 50 TOP each, all at once"));
         report.Add(ResultRow.Compare($"{label}: process RSS, all loaded", rss, "RSS before the sessions", rssBefore, "bytes", Reference, met: null,
             string.Create(CultureInfo.InvariantCulture, $"{(rss.Median - rssBefore.Median) / count / 1024.0:0} KiB per session")));
     }
 
     /// <summary>Signs every user in at once through the session service; returns each one's time to its first page.</summary>
-    private static async Task<Samples> SessionBurstAsync(SessionHost host, string[] users, Samples rssBefore, Samples rssLoaded)
+    internal static async Task<Samples> SessionBurstAsync(SessionHost host, IReadOnlyList<string> users, Samples rssBefore, Samples rssLoaded)
     {
         Contest.Settle();
         rssBefore.Add(ResidentSetBytes());
@@ -200,7 +200,7 @@ internal static class SessionScenarios
     }
 
     /// <summary>The same burst with raw sockets; connections are held until all have their first page.</summary>
-    private static async Task<Samples> RawBurstAsync(BenchEnvironment environment, string[] users, int size)
+    internal static async Task<Samples> RawBurstAsync(Func<string, PopEndpoint> endpoint, IReadOnlyList<string> users, int size)
     {
         Contest.Settle();
         var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -208,7 +208,7 @@ internal static class SessionScenarios
         {
             await start.Task;
             var clock = Stopwatch.StartNew();
-            var connection = await RawPipelinedContender.FirstPageAsync(environment.Endpoint(user, tls: true), size, PageSize);
+            var connection = await RawPipelinedContender.FirstPageAsync(endpoint(user), size, PageSize);
             return (clock.Elapsed.TotalSeconds, connection);
         })).ToArray();
         start.SetResult();
@@ -237,20 +237,13 @@ internal static class SessionScenarios
             environment.Server.AddUser(new DovecotUser(user, BenchEnvironment.Password, new MailboxBuilder().AddRange(messages)));
         }
 
-        await Parallel.ForEachAsync(users, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (user, _) =>
-        {
-            var listed = await RawPipelinedContender.ListAllAsync(environment.Endpoint(user, tls: false), messages.Length);
-            if (listed != messages.Length)
-            {
-                throw new InvalidOperationException($"Warming {user}: listed {listed} of {messages.Length}.");
-            }
-        });
+        await environment.WarmAsync(users, messages.Length);
         Console.WriteLine($"  {users.Length} mailboxes written and listed once in {clock.Elapsed.TotalSeconds:0.0} s.");
         return users;
     }
 
     /// <summary>VmRSS of this process (Linux /proc), in bytes.</summary>
-    private static double ResidentSetBytes()
+    internal static double ResidentSetBytes()
     {
         foreach (var line in File.ReadLines("/proc/self/status"))
         {

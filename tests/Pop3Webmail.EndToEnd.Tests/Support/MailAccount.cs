@@ -6,6 +6,16 @@ namespace Pop3Webmail.EndToEnd.Tests.Support;
 /// <summary>A mailbox created for one test on a private Dovecot, and what the server saw of it.</summary>
 internal sealed record MailAccount(DovecotServer Server, string Name, string Password, MailboxBuilder Mailbox)
 {
+    /// <summary>Creates account <paramref name="name"/> on <paramref name="server"/> with a random password and <paramref name="messages"/>.</summary>
+    public static MailAccount Create(DovecotServer server, string name, IEnumerable<TestMessage> messages)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        var password = "pw-" + Guid.NewGuid().ToString("N")[..12];
+        var mailbox = new MailboxBuilder().AddRange(messages);
+        server.AddUser(new DovecotUser(name, password, mailbox));
+        return new MailAccount(server, name, password, mailbox);
+    }
+
     /// <summary>The messages it was created with, in POP3 order (the last is the newest).</summary>
     public IReadOnlyList<TestMessage> Messages => Mailbox.Messages;
 

@@ -147,14 +147,8 @@ public sealed class WebmailFixture : IAsyncLifetime
     internal MailAccount CreateAccount(string purpose, params TestMessage[] messages) => CreateAccountOn(Dovecot, purpose, messages);
 
     /// <summary>The same, on <paramref name="server"/> (e.g. <see cref="LockingDovecot"/>, which holds the maildrop lock).</summary>
-    internal MailAccount CreateAccountOn(DovecotServer server, string purpose, params TestMessage[] messages)
-    {
-        var name = string.Create(CultureInfo.InvariantCulture, $"{purpose}-{Interlocked.Increment(ref _accounts)}");
-        var password = "pw-" + Guid.NewGuid().ToString("N")[..12];
-        var mailbox = new MailboxBuilder().AddRange(messages);
-        server.AddUser(new DovecotUser(name, password, mailbox));
-        return new MailAccount(server, name, password, mailbox);
-    }
+    internal MailAccount CreateAccountOn(DovecotServer server, string purpose, params TestMessage[] messages) =>
+        MailAccount.Create(server, string.Create(CultureInfo.InvariantCulture, $"{purpose}-{Interlocked.Increment(ref _accounts)}"), messages);
 
     internal Task<WebmailTab> OpenTabAsync() => WebmailTab.OpenAsync(Browser, App.BaseAddress);
 

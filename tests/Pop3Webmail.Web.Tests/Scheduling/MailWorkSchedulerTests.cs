@@ -43,6 +43,20 @@ public sealed class MailWorkSchedulerTests : IDisposable
     }
 
     [Fact]
+    public async Task TheFirstPageOfASignedInVisitGoesAheadOfSignInsStillWaitingForTheirLogin()
+    {
+        // A crowd: logins queued first; the visit that has signed in must not queue its first page behind all of them.
+        var scheduler = Create(maxConcurrency: 1);
+        var held = await Acquire(scheduler, MailWorkPriority.Interactive);
+        var logins = Enumerable.Range(0, 3).Select(_ => Acquire(scheduler, MailWorkPriority.Interactive)).ToArray();
+        var firstPage = Acquire(scheduler, MailWorkPriority.FirstPage);
+
+        var order = await DrainAsync(held, [.. logins, firstPage]);
+
+        Assert.Equal([firstPage, .. logins], order);
+    }
+
+    [Fact]
     public async Task WorkOfOnePriorityIsServedInArrivalOrder()
     {
         var scheduler = Create(maxConcurrency: 1);

@@ -1,4 +1,5 @@
 using Pop3Webmail.Pop3;
+using Pop3Webmail.Web.Scheduling;
 using Pop3Webmail.Web.Session.Inbox;
 using Pop3Webmail.Web.Session.Wire;
 using Pop3Webmail.Web.Telemetry;
@@ -133,7 +134,7 @@ internal sealed partial class MailboxVisit : IWireOwner, IAsyncDisposable
             }
             else
             {
-                newest = await StepAroundRefusedAsync(lease, () => lease.RunAsync(async (client, ct) => (await _loader.ListAsync(client, ct)).Newest, retryAfterReconnect: false, cancellationToken), [], cancellationToken);
+                newest = await StepAroundRefusedAsync(lease, () => lease.RunAsync(async (client, ct) => (await _loader.ListAsync(client, ct)).Newest, retryAfterReconnect: false, cancellationToken, MailWorkPriority.FirstPage), [], cancellationToken);
             }
 
             // The memory's key derivation ran while the listing was on its way; what it knows is not read again.
@@ -144,7 +145,7 @@ internal sealed partial class MailboxVisit : IWireOwner, IAsyncDisposable
             {
                 await _loader.LoadFirstPageAsync(client, ct);
                 return true;
-            }, retryAfterReconnect: false, cancellationToken), true, cancellationToken);
+            }, retryAfterReconnect: false, cancellationToken, MailWorkPriority.FirstPage), true, cancellationToken);
         }
 
         listing.Complete(OperationOutcome.Succeeded);

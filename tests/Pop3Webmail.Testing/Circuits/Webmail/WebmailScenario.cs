@@ -52,22 +52,13 @@ public static class WebmailScenario
 
         await StepAsync(Load, async () =>
         {
-            await tab.GotoAsync(new Uri(app, "login"), cancellationToken);
-            await tab.WaitForAsync(WebmailSelectors.Interactive, cancellationToken);
+            await WebmailSteps.OpenLoginAsync(tab, app, cancellationToken);
             return true;
         });
 
         var firstRows = await StepAsync(SignIn, async () =>
         {
-            await tab.FillAsync(WebmailSelectors.UserName, userName, cancellationToken);
-            await tab.FillAsync(WebmailSelectors.Password, password, cancellationToken);
-            await tab.ClickAsync(WebmailSelectors.SignIn, cancellationToken);
-            await tab.WaitForAsync(WebmailSelectors.InboxRow + ", " + WebmailSelectors.SignInError, cancellationToken);
-            if (await tab.TextsAsync(WebmailSelectors.SignInError, cancellationToken) is [var refusal, ..])
-            {
-                throw new InvalidOperationException("The app refused the sign-in: " + refusal);
-            }
-
+            await WebmailSteps.SubmitSignInAsync(tab, userName, password, cancellationToken);
             return (await tab.TextsAsync(WebmailSelectors.InboxRow, cancellationToken)).Count;
         });
 
