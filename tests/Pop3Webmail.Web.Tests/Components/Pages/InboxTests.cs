@@ -313,11 +313,11 @@ public sealed class InboxTests : WebmailComponentTest
         Assert.Equal("uid-1", Highlighted(cut)); // moves on after deleting
 
         cut.Find(".inbox-grid").KeyDown("u");
-        Assert.Contains("Undo uid-2", Session.Calls);
-        Assert.Equal("uid-2", Highlighted(cut)); // the restored one is highlighted again
+        cut.WaitForAssertion(() => Assert.Contains("Undo uid-2", Session.Calls));
+        cut.WaitForAssertion(() => Assert.Equal("uid-2", Highlighted(cut))); // the restored one is highlighted again
 
         cut.Find(".inbox-grid").KeyDown("Enter");
-        Assert.Equal("http://localhost/message?id=uid-2", navigation.Uri);
+        cut.WaitForAssertion(() => Assert.Equal("http://localhost/message?id=uid-2", navigation.Uri));
     }
 
     [Fact]
@@ -430,7 +430,7 @@ public sealed class InboxTests : WebmailComponentTest
 
         cut.Find(".message-delete").Click();
 
-        Assert.Equal("http://localhost/inbox", navigation.Uri);
+        cut.WaitForAssertion(() => Assert.Equal("http://localhost/inbox", navigation.Uri));
     }
 
     [Theory]

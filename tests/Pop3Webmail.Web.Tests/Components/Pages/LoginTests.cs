@@ -43,7 +43,7 @@ public sealed class LoginTests : WebmailComponentTest
         cut.Find(".login-user input").Change("alice");
         cut.Find(".login-password input").Change("pw");
         cut.Find("form").Submit();
-        Assert.Equal("http://localhost/inbox", navigation.Uri);
+        cut.WaitForAssertion(() => Assert.Equal("http://localhost/inbox", navigation.Uri));
 
         Session.Account = null;
         navigation.NavigateTo("login?returnUrl=%2Fmessage%3Fid%3Dx");
@@ -51,7 +51,7 @@ public sealed class LoginTests : WebmailComponentTest
         cut.Find(".login-user input").Change("alice");
         cut.Find(".login-password input").Change("pw");
         cut.Find("form").Submit();
-        Assert.Equal("http://localhost/message?id=x", navigation.Uri);
+        cut.WaitForAssertion(() => Assert.Equal("http://localhost/message?id=x", navigation.Uri));
     }
 
     [Theory]
@@ -69,7 +69,7 @@ public sealed class LoginTests : WebmailComponentTest
         cut.Find(".login-password input").Change("pw");
         cut.Find("form").Submit();
 
-        Assert.Equal("http://localhost/inbox", navigation.Uri);
+        cut.WaitForAssertion(() => Assert.Equal("http://localhost/inbox", navigation.Uri));
     }
 
     [Theory]
