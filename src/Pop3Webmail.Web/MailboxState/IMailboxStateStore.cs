@@ -18,7 +18,9 @@ public interface IMailboxStateStore
     /// <paramref name="password"/>. Call it only after the POP3 server has accepted that password: the store cannot tell
     /// a wrong password from a changed one, and a changed password makes the old rows unreadable, so they are dropped
     /// and the mailbox starts afresh, silently. Returns null when the store is turned off (<c>Mail:RememberMailbox</c>
-    /// false). Costs one key derivation (about 70 ms of CPU with the default iterations).
+    /// false). Costs one key derivation (about 70 ms of CPU with the default iterations); only a few run at once, and an
+    /// open waiting for its turn (see <see cref="IsCrowded"/>) does not count against <c>Mail:State:Timeout</c>: a crowd
+    /// signing in together makes the store slow, not failing.
     /// </summary>
     /// <param name="serverId">
     /// A stable identity of the POP3 server (the configured server's id, or host:port of a custom one): the same user
@@ -28,4 +30,7 @@ public interface IMailboxStateStore
     /// <param name="password">The password the server accepted.</param>
     /// <param name="cancellationToken">Cancels the open.</param>
     Task<IMailboxMemory?> OpenAsync(string serverId, string userName, string password, CancellationToken cancellationToken = default);
+
+    /// <summary>True while opens wait for their turn behind other sign-ins' key derivations (a crowd at nine o'clock).</summary>
+    bool IsCrowded { get; }
 }

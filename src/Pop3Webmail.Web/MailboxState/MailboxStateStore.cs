@@ -50,12 +50,17 @@ public sealed partial class MailboxStateStore : IMailboxStateStore, IAsyncDispos
 
         ObjectDisposedException.ThrowIf(_disposed, this);
         _guard.ThrowIfResting();
-        return await _guard.RunAsync("open a mailbox", async token =>
+
+        // The turn is waited for outside the store's timeout: a queue of key derivations is the CPU being busy, not the
+        // store failing, and must not make it rest (every visit after would go without its memory).
+        return await _derivations.RunAsync(turn => _guard.RunAsync<IMailboxMemory?>("open a mailbox", async token =>
         {
             var backend = await GetBackendAsync(token);
             return await OpenMailboxAsync(backend, backend.Identity.Tag(serverId, userName), password, token);
-        }, cancellationToken);
+        }, turn), cancellationToken);
     }
+
+    public bool IsCrowded => _derivations.IsCrowded;
 
     /// <summary>
     /// Deletes every mailbox not opened for <c>Mail:State:RetentionDays</c>; returns how many. Nothing (0) when the store
@@ -217,9 +222,9 @@ public sealed partial class MailboxStateStore : IMailboxStateStore, IAsyncDispos
         return messages;
     }
 
-    /// <summary>PBKDF2 costs tens of milliseconds of CPU: off the caller's thread, a bounded number at once.</summary>
-    private Task<MailboxKeys> DeriveAsync(string password, byte[] salt, int iterations, byte[] tag, byte[] pepper, CancellationToken cancellationToken) =>
-        _derivations.RunAsync(() => MailboxKeys.Derive(password, salt, iterations, tag, pepper), cancellationToken);
+    /// <summary>PBKDF2 costs tens of milliseconds of CPU: off the caller's thread, within the open's turn.</summary>
+    private static Task<MailboxKeys> DeriveAsync(string password, byte[] salt, int iterations, byte[] tag, byte[] pepper, CancellationToken cancellationToken) =>
+        KeyDerivations.DeriveAsync(() => MailboxKeys.Derive(password, salt, iterations, tag, pepper), cancellationToken);
 
     private long Now() => _time.GetUtcNow().ToUnixTimeMilliseconds();
 

@@ -28,7 +28,7 @@ public sealed class KeyDerivationsTests
             return n;
         }
 
-        var all = Enumerable.Range(0, 6).Select(n => derivations.RunAsync(() => Derive(n), Cancellation)).ToList();
+        var all = Enumerable.Range(0, 6).Select(n => derivations.RunAsync(_ => KeyDerivations.DeriveAsync(() => Derive(n), Cancellation), Cancellation)).ToList();
         await twoRunning.Task.WaitAsync(Cancellation);
         release.SetResult();
         var results = await Task.WhenAll(all);
@@ -38,27 +38,29 @@ public sealed class KeyDerivationsTests
     }
 
     [Fact]
-    public async Task ADerivationStillWaitingForASlotGivesUpWithItsCallerAndNeverRuns()
+    public async Task AnOpenStillWaitingForASlotMakesTheStoreCrowdedAndGivesUpWithItsCallerWithoutRunning()
     {
         using var derivations = new KeyDerivations(slots: 1);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var firstRunning = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var first = derivations.RunAsync(() =>
+        var first = derivations.RunAsync(_ => KeyDerivations.DeriveAsync(() =>
         {
             firstRunning.SetResult();
             release.Task.Wait(Cancellation);
             return 1;
-        }, Cancellation);
+        }, Cancellation), Cancellation);
         await firstRunning.Task.WaitAsync(Cancellation);
         using var givenUp = new CancellationTokenSource();
         var secondRan = false;
-        var second = derivations.RunAsync(() => secondRan = true, givenUp.Token);
+        var second = derivations.RunAsync(_ => Task.FromResult(secondRan = true), givenUp.Token);
+        Assert.True(derivations.IsCrowded);
 
         await givenUp.CancelAsync();
         var waiting = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => second);
         release.SetResult();
 
         Assert.Equal(givenUp.Token, waiting.CancellationToken);
+        Assert.False(derivations.IsCrowded);
         Assert.Equal(1, await first);
         Assert.False(secondRan);
     }

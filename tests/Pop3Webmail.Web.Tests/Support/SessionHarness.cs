@@ -29,7 +29,12 @@ internal sealed class SessionHarness : IAsyncDisposable
     public const string ServerId = "test";
     private readonly List<MailboxSession> _sessions = [];
 
-    public SessionHarness(MailServer server, MailOptions? options = null, ILoggerFactory? loggerFactory = null, IPop3Connector? connector = null)
+    /// <param name="server">The POP3 server sessions sign in to.</param>
+    /// <param name="options">The app's mail options; null: defaults without the mailbox state store.</param>
+    /// <param name="loggerFactory">Where logs go; null: nowhere.</param>
+    /// <param name="connector">How servers are reached; null: over TCP.</param>
+    /// <param name="store">The mailbox state store sign-ins use; null: the real one, in <see cref="StateDirectory"/>.</param>
+    public SessionHarness(MailServer server, MailOptions? options = null, ILoggerFactory? loggerFactory = null, IPop3Connector? connector = null, IMailboxStateStore? store = null)
     {
         LoggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         Server = server;
@@ -49,7 +54,7 @@ internal sealed class SessionHarness : IAsyncDisposable
         Scheduler = new MailWorkScheduler(Microsoft.Extensions.Options.Options.Create(new MailSchedulerOptions()), Time, Telemetry.Telemetry);
         Visits = new VisitServices(Connector, Scheduler, Downloads, Renderer, Telemetry.Telemetry, mailOptions, Time, LoggerFactory);
         Store = new MailboxStateStore(mailOptions, Time, LoggerFactory.CreateLogger<MailboxStateStore>());
-        SignIn = new SignInFlow(Catalog, Registry, Throttle, Visits, Store, LoggerFactory.CreateLogger<SignInFlow>());
+        SignIn = new SignInFlow(Catalog, Registry, Throttle, Visits, store ?? Store, LoggerFactory.CreateLogger<SignInFlow>());
     }
 
     public MailServer Server { get; }
@@ -92,8 +97,8 @@ internal sealed class SessionHarness : IAsyncDisposable
 
     public MessageRenderer Renderer { get; }
 
-    public static SessionHarness ForDemo(DemoPop3Server demo, MailOptions? options = null, ILoggerFactory? loggerFactory = null) =>
-        new(new MailServer(ServerId, "Test demo", demo.Host, demo.Port, Pop3Security.None, AllowPlaintextAuthentication: true), options, loggerFactory);
+    public static SessionHarness ForDemo(DemoPop3Server demo, MailOptions? options = null, ILoggerFactory? loggerFactory = null, IMailboxStateStore? store = null) =>
+        new(new MailServer(ServerId, "Test demo", demo.Host, demo.Port, Pop3Security.None, AllowPlaintextAuthentication: true), options, loggerFactory, store: store);
 
     public MailboxSession CreateSession(string clientAddress = "192.0.2.10", string browserKey = "browser-1")
     {

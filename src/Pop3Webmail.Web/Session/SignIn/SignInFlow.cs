@@ -87,7 +87,9 @@ internal sealed partial class SignInFlow(
 
         // The server has accepted the password: only now may it unlock the remembered mailbox (a wrong one would make
         // the store drop the rows). Its key derivation runs while the mailbox is listed.
-        var memory = VisitMemory.OpenAsync(store, server, userName, request.Password, _logger, cancellationToken);
+        // It belongs to the visit, not to this sign-in: one that waits for its turn behind a crowd's may open after the
+        // first page, and it gives up only when the visit ends.
+        var memory = new PendingMemory(VisitMemory.OpenAsync(store, server, userName, request.Password, _logger, visit.Lifetime), store);
         try
         {
             // The password is proven now; a visit of another tab for this mailbox gives way (and commits what it marked).
@@ -115,7 +117,7 @@ internal sealed partial class SignInFlow(
             registry.Forget(visit);
             await visit.EndAsync(SignOutReason.CircuitClosed);
             await visit.DisposeAsync();
-            await LetGoOfAsync(memory);
+            await LetGoOfAsync(memory.Opening);
             if (ex is OperationCanceledException)
             {
                 throw;

@@ -121,12 +121,13 @@ internal sealed partial class MailboxVisit : IWireOwner, IAsyncDisposable
     /// does not, then starts the background listing. With <paramref name="reconnectFirst"/> the connection is replaced
     /// first: a take-over just committed deletions this connection's view (fixed at its login) does not know about.
     /// </summary>
-    public async Task OpenAsync(bool reconnectFirst, Task<VisitMemory> memory, CancellationToken cancellationToken)
+    public async Task OpenAsync(bool reconnectFirst, PendingMemory memory, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(memory);
         using var listing = _services.Telemetry.StartListing(Correlation, ListingKind.FirstPage);
+        var attached = false;
         using (var lease = await _wire.AcquireAsync(cancellationToken))
         {
-            IReadOnlyList<Pop3MessageSummary> newest = [];
             if (reconnectFirst)
             {
                 await lease.ReconnectAsync(cancellationToken);
@@ -134,13 +135,22 @@ internal sealed partial class MailboxVisit : IWireOwner, IAsyncDisposable
             }
             else
             {
-                newest = await StepAroundRefusedAsync(lease, () => lease.RunAsync(async (client, ct) => (await _loader.ListAsync(client, ct)).Newest, retryAfterReconnect: false, cancellationToken, MailWorkPriority.FirstPage), [], cancellationToken);
+                await StepAroundRefusedAsync(lease, () => lease.RunAsync(async (client, ct) =>
+                {
+                    await _loader.ListAsync(client, ct);
+                    return true;
+                }, retryAfterReconnect: false, cancellationToken, MailWorkPriority.FirstPage), true, cancellationToken);
             }
 
-            // The memory's key derivation ran while the listing was on its way; what it knows is not read again.
-            _marks.Memory = await memory;
-            _marks.Recall();
-            _marks.Remember(newest);
+            // The memory's key derivation ran while the listing was on its way; what it knows is not read again. One
+            // still waiting for its turn behind a crowd's would hold the first page for seconds: the page goes ahead,
+            // and the memory joins the visit when it opens.
+            if (memory.WorthWaitingFor)
+            {
+                await AttachAsync(await memory.Opening);
+                attached = true;
+            }
+
             await StepAroundRefusedAsync(lease, () => lease.RunAsync(async (client, ct) =>
             {
                 await _loader.LoadFirstPageAsync(client, ct);
@@ -151,6 +161,50 @@ internal sealed partial class MailboxVisit : IWireOwner, IAsyncDisposable
         listing.Complete(OperationOutcome.Succeeded);
         Publish();
         _loader.Start(_lifetime.Token);
+        if (!attached)
+        {
+            _ = AttachWhenOpenAsync(memory.Opening);
+        }
+    }
+
+    /// <summary>The visit's lifetime: ends (is cancelled) when the visit ends or is let go of.</summary>
+    public CancellationToken Lifetime => _lifetime.Token;
+
+    private async Task AttachAsync(VisitMemory memory)
+    {
+        if (!_marks.Attach(memory))
+        {
+            await memory.DisposeAsync();
+        }
+    }
+
+    private async Task AttachWhenOpenAsync(Task<VisitMemory> opening)
+    {
+        VisitMemory memory;
+        try
+        {
+            memory = await opening;
+        }
+        catch (OperationCanceledException)
+        {
+            return; // The visit ended before its turn came.
+        }
+
+        try
+        {
+            // Recalling adds rows to the index the background listing works on: with the wire held, like every listing.
+            using (await _wire.AcquireAsync(_lifetime.Token))
+            {
+                await AttachAsync(memory);
+            }
+
+            Publish();
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or MailboxException or ObjectDisposedException)
+        {
+            // The visit ended meanwhile: the memory is let go of unread.
+            await memory.DisposeAsync();
+        }
     }
 
     /// <summary>
@@ -293,7 +347,7 @@ internal sealed partial class MailboxVisit : IWireOwner, IAsyncDisposable
         _opened.Dispose();
         _downloads.Close();
         _tracked.End(SignOutReason.CircuitClosed);
-        await _marks.Memory.DisposeAsync();
+        await _marks.CloseMemoryAsync();
         await _wire.DisposeAsync();
         _lifetime.Dispose();
     }
@@ -359,7 +413,7 @@ internal sealed partial class MailboxVisit : IWireOwner, IAsyncDisposable
             _marks.Memory.Forget([.. _ledger.Entries.Select(static e => e.Identity.Uid).OfType<string>()]);
         }
 
-        await _marks.Memory.DisposeAsync();
+        await _marks.CloseMemoryAsync();
         _snapshot = InboxSnapshot.Empty;
         _notice = null;
         LogEnded(reason, info.DeletedCount, info.DeletionsKept, end.Quit);

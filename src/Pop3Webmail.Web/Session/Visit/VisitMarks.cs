@@ -15,8 +15,12 @@ internal sealed class VisitMarks(InboxIndex index, MailboxTelemetry telemetry)
     private ImmutableHashSet<string> _read = ImmutableHashSet.Create<string>(StringComparer.Ordinal);
     private ImmutableHashSet<string> _new = ImmutableHashSet.Create<string>(StringComparer.Ordinal);
 
-    /// <summary>Where marks and summaries are remembered; none (a memory that keeps nothing) until sign-in opened it.</summary>
-    public VisitMemory Memory { get; set; } = VisitMemory.None;
+    private readonly Lock _memoryGate = new();
+    private VisitMemory _memory = VisitMemory.None;
+    private bool _memoryClosed;
+
+    /// <summary>Where marks and summaries are remembered; none (a memory that keeps nothing) until it was attached.</summary>
+    public VisitMemory Memory => Volatile.Read(ref _memory);
 
     public bool IsRead(string key) => _read.Contains(key);
 
@@ -40,15 +44,54 @@ internal sealed class VisitMarks(InboxIndex index, MailboxTelemetry telemetry)
     }
 
     /// <summary>
-    /// Takes what the memory remembers into the first listing (with the wire held): the rows of known UIDLs, their
-    /// read flags, and which messages are new since the previous visit; forgets what is no longer on the server.
+    /// Takes an opened memory into the visit (with the wire held): at sign-in, or later, when its key derivation had to
+    /// wait behind a crowd's and the first page went ahead without it. False when the visit already let go of its
+    /// memory (it ended first): the caller disposes <paramref name="memory"/>.
     /// </summary>
-    public void Recall()
+    public bool Attach(VisitMemory memory)
     {
+        ArgumentNullException.ThrowIfNull(memory);
+        lock (_memoryGate)
+        {
+            if (_memoryClosed)
+            {
+                return false;
+            }
+
+            Volatile.Write(ref _memory, memory);
+        }
+
+        Recall(memory);
+        return true;
+    }
+
+    /// <summary>Lets go of the memory (it finishes its writes, bounded); a memory attached after this is refused.</summary>
+    public ValueTask CloseMemoryAsync()
+    {
+        VisitMemory memory;
+        lock (_memoryGate)
+        {
+            _memoryClosed = true;
+            memory = _memory;
+            Volatile.Write(ref _memory, VisitMemory.None);
+        }
+
+        return memory.DisposeAsync();
+    }
+
+    /// <summary>
+    /// Takes what the memory remembers into the listing: the rows of known UIDLs, their read flags, and which messages
+    /// are new since the previous visit; forgets what is no longer on the server. What this visit did before the
+    /// memory came — summaries read on the wire, messages marked read — is handed to it, so nothing is lost by its
+    /// coming late.
+    /// </summary>
+    private void Recall(VisitMemory memory)
+    {
+        var fresh = index.LoadedNewestFirst().Where(l => l.Message.Uid is not null && index.IsVerified(l.Message.Key)).Select(static l => l.Summary).ToArray();
         var listed = index.Messages.Where(static m => m.Uid is not null).ToArray();
-        var recalled = listed.Select(m => Memory.Recall(m.Uid!, m.Number, m.Size)).OfType<Pop3MessageSummary>().ToArray();
+        var recalled = listed.Select(m => memory.Recall(m.Uid!, m.Number, m.Size)).OfType<Pop3MessageSummary>().ToArray();
         index.AddRemembered(recalled);
-        if (Memory.IsOpen)
+        if (memory.IsOpen)
         {
             for (var i = 0; i < listed.Length; i++)
             {
@@ -56,12 +99,22 @@ internal sealed class VisitMarks(InboxIndex index, MailboxTelemetry telemetry)
             }
         }
 
-        var remembered = Memory.Remembered;
-        _read = [.. listed.Where(m => remembered.TryGetValue(m.Uid!, out var r) && r.Read && r.Size == m.Size).Select(static m => m.Key)];
-        _new = Memory.IsRevisit ? [.. listed.Where(m => !remembered.ContainsKey(m.Uid!)).Select(static m => m.Key)] : [];
+        var remembered = memory.Remembered;
+        foreach (var key in _read)
+        {
+            if (InboxIndex.UidOf(key) is { } uid && remembered.TryGetValue(uid, out var known) && !known.Read)
+            {
+                memory.SetRead(uid, true);
+            }
+        }
+
+        var rememberedRead = listed.Where(m => remembered.TryGetValue(m.Uid!, out var r) && r.Read && r.Size == m.Size).Select(static m => m.Key);
+        ImmutableInterlocked.Update(ref _read, static (set, keys) => set.Union(keys), rememberedRead);
+        _new = memory.IsRevisit ? [.. listed.Where(m => !remembered.ContainsKey(m.Uid!)).Select(static m => m.Key)] : [];
         var stillListed = listed.Select(static m => m.Uid!).ToHashSet(StringComparer.Ordinal);
-        Memory.Forget([.. remembered.Keys.Where(uid => !stillListed.Contains(uid))]);
-        Memory.RecordVisit();
+        memory.Forget([.. remembered.Keys.Where(uid => !stillListed.Contains(uid))]);
+        memory.RecordVisit();
+        Remember(fresh);
     }
 
     /// <summary>Summaries just read on the wire: remembered for the next visit, when their UIDL proves them.</summary>

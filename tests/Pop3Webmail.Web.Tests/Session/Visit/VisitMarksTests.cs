@@ -1,10 +1,10 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging.Abstractions;
 using Pop3Webmail.Pop3;
 using Pop3Webmail.Web.MailboxState;
 using Pop3Webmail.Web.Session.Inbox;
 using Pop3Webmail.Web.Session.Visit;
 using Pop3Webmail.Web.Tests.Session.Inbox;
+using Pop3Webmail.Web.Tests.Support;
 using Pop3Webmail.Web.Tests.Telemetry;
 
 namespace Pop3Webmail.Web.Tests.Session.Visit;
@@ -19,7 +19,7 @@ public sealed class VisitMarksTests : IDisposable
     [Fact]
     public async Task ARevisitRecallsReadFlagsAndRowsAndMarksOnlyUnknownMessagesNew()
     {
-        var store = new RecordingMemory(DateTimeOffset.UnixEpoch, Remembered("a", 100, read: true), Remembered("b", 200, read: false));
+        var store = new RecordingMailboxMemory(DateTimeOffset.UnixEpoch, Remembered("a", 100, read: true), Remembered("b", 200, read: false));
         var marks = await RecallAsync(store, Sizes((1, 100), (2, 200), (3, 300)), Uids((1, "a"), (2, "b"), (3, "c")));
 
         Assert.True(marks.IsRead("u:a"));
@@ -34,7 +34,7 @@ public sealed class VisitMarksTests : IDisposable
     [Fact]
     public async Task AFirstVisitMarksNothingNew()
     {
-        var marks = await RecallAsync(new RecordingMemory(previousVisit: null), Sizes((1, 100)), Uids((1, "a")));
+        var marks = await RecallAsync(new RecordingMailboxMemory(previousVisit: null), Sizes((1, 100)), Uids((1, "a")));
 
         Assert.False(marks.IsNew("u:a"));
     }
@@ -42,7 +42,7 @@ public sealed class VisitMarksTests : IDisposable
     [Fact]
     public async Task ARememberedMessageWhoseSizeChangedIsNeitherRecalledNorRead()
     {
-        var store = new RecordingMemory(DateTimeOffset.UnixEpoch, Remembered("a", 100, read: true));
+        var store = new RecordingMailboxMemory(DateTimeOffset.UnixEpoch, Remembered("a", 100, read: true));
         var marks = await RecallAsync(store, Sizes((1, 101)), Uids((1, "a")));
 
         Assert.False(marks.IsRead("u:a"));
@@ -52,7 +52,7 @@ public sealed class VisitMarksTests : IDisposable
     [Fact]
     public async Task MessagesNoLongerOnTheServerAreForgotten()
     {
-        var store = new RecordingMemory(DateTimeOffset.UnixEpoch, Remembered("a", 100, read: true), Remembered("gone", 5, read: true));
+        var store = new RecordingMailboxMemory(DateTimeOffset.UnixEpoch, Remembered("a", 100, read: true), Remembered("gone", 5, read: true));
         await RecallAsync(store, Sizes((1, 100)), Uids((1, "a")));
 
         Assert.Equal(["Forget gone", "Visit"], store.Writes);
@@ -61,7 +61,7 @@ public sealed class VisitMarksTests : IDisposable
     [Fact]
     public async Task ReadFlagsOfMessagesWithoutAUniqueUidlAreKeptForThisVisitOnly()
     {
-        var store = new RecordingMemory(DateTimeOffset.UnixEpoch);
+        var store = new RecordingMailboxMemory(DateTimeOffset.UnixEpoch);
         var marks = await RecallAsync(store, Sizes((1, 100), (2, 200)), Uids((1, "same"), (2, "same")), then: m =>
         {
             Assert.True(m.SetRead("n1:1", true));
@@ -75,7 +75,7 @@ public sealed class VisitMarksTests : IDisposable
     [Fact]
     public async Task ReadFlagsAndReadSummariesOfProvenMessagesAreRemembered()
     {
-        var store = new RecordingMemory(DateTimeOffset.UnixEpoch);
+        var store = new RecordingMailboxMemory(DateTimeOffset.UnixEpoch);
         await RecallAsync(store, Sizes((1, 100)), Uids((1, "a")), then: m =>
         {
             m.SetRead("u:a", true);
@@ -100,14 +100,51 @@ public sealed class VisitMarksTests : IDisposable
         Assert.True(marks.IsRead("u:b"));
     }
 
-    private async Task<VisitMarks> RecallAsync(RecordingMemory store, Pop3MessageSize[] sizes, Pop3MessageUid[] uids, Action<VisitMarks>? then = null)
+    [Fact]
+    public async Task AMemoryAttachedLateLearnsTheSummariesAndReadMarksOfTheVisitSoFarAndKeepsThem()
+    {
+        var marks = new VisitMarks(_index, _telemetry.Telemetry);
+        _index.Apply(Sizes((1, 100), (2, 200), (3, 300)), Uids((1, "a"), (2, "b"), (3, "c")));
+        _index.Verify([InboxIndexTests.Summary(3, 300, "Fresh c"), InboxIndexTests.Summary(2, 200, "Fresh b")]);
+        marks.SetRead("u:b", true); // before the memory came: nowhere to write it yet
+        marks.SetRead("u:c", true);
+        var store = new RecordingMailboxMemory(DateTimeOffset.UnixEpoch, Remembered("a", 100, read: true), Remembered("b", 200, read: false));
+
+        await using (var memory = new VisitMemory(store, NullLogger.Instance))
+        {
+            Assert.True(marks.Attach(memory));
+        }
+
+        Assert.Equal([true, true, true], new[] { "u:a", "u:b", "u:c" }.Select(marks.IsRead));
+        Assert.Equal([false, false, true], new[] { "u:a", "u:b", "u:c" }.Select(marks.IsNew));
+        Assert.Equal("Remembered a", _index.Summary("u:a")?.Subject);
+        Assert.Equal("Fresh b", _index.Summary("u:b")?.Subject); // what the wire said wins over what was remembered
+        Assert.Equal(["Read b True", "Visit", "Remember c 300 Fresh c True,Remember b 200 Fresh b True"], store.Writes);
+    }
+
+    [Fact]
+    public async Task AMemoryThatComesAfterTheVisitLetGoOfItsMemoryIsRefused()
+    {
+        var marks = new VisitMarks(_index, _telemetry.Telemetry);
+        await marks.CloseMemoryAsync();
+        var store = new RecordingMailboxMemory(DateTimeOffset.UnixEpoch);
+
+        await using (var memory = new VisitMemory(store, NullLogger.Instance))
+        {
+            Assert.False(marks.Attach(memory));
+            Assert.Same(VisitMemory.None, marks.Memory);
+        }
+
+        Assert.Empty(store.Writes);
+    }
+
+    private async Task<VisitMarks> RecallAsync(RecordingMailboxMemory store, Pop3MessageSize[] sizes, Pop3MessageUid[] uids, Action<VisitMarks>? then = null)
     {
         var marks = new VisitMarks(_index, _telemetry.Telemetry);
         _index.Apply(sizes, uids);
         await using (var memory = new VisitMemory(store, NullLogger.Instance))
         {
-            marks.Memory = memory;
-            marks.Recall();
+            Assert.True(marks.Attach(memory));
             then?.Invoke(marks);
         }
 
@@ -118,35 +155,5 @@ public sealed class VisitMarksTests : IDisposable
 
     private static Pop3MessageUid[] Uids(params (int Number, string Uid)[] entries) => InboxIndexTests.Uids(entries);
 
-    private static RememberedMessage Remembered(string uid, long size, bool read) =>
-        new(uid, size, "Sender", "sender@example.org", "me@example.org", "Remembered " + uid, DateTimeOffset.UnixEpoch, null, false, Pop3MessageImportance.Normal, read);
-
-    /// <summary>A memory that remembers what it was opened with and records every write in order.</summary>
-    private sealed class RecordingMemory(DateTimeOffset? previousVisit, params RememberedMessage[] messages) : IMailboxMemory
-    {
-        private readonly ConcurrentQueue<string> _writes = new();
-
-        public DateTimeOffset? PreviousVisit => previousVisit;
-
-        public IReadOnlyDictionary<string, RememberedMessage> Messages { get; } = messages.ToDictionary(m => m.Uid, StringComparer.Ordinal);
-
-        public IReadOnlyList<string> Writes => [.. _writes];
-
-        public Task RememberAsync(IReadOnlyCollection<RememberedMessage> messages, CancellationToken cancellationToken = default) =>
-            Record(string.Join(",", messages.Select(m => $"Remember {m.Uid} {m.Size} {m.Subject} {m.Read}")));
-
-        public Task SetReadAsync(string uid, bool read, CancellationToken cancellationToken = default) => Record($"Read {uid} {read}");
-
-        public Task ForgetAsync(IReadOnlyCollection<string> uids, CancellationToken cancellationToken = default) => Record("Forget " + string.Join(",", uids));
-
-        public Task RecordVisitAsync(CancellationToken cancellationToken = default) => Record("Visit");
-
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-
-        private Task Record(string write)
-        {
-            _writes.Enqueue(write);
-            return Task.CompletedTask;
-        }
-    }
+    private static RememberedMessage Remembered(string uid, long size, bool read) => RecordingMailboxMemory.Message(uid, size, read);
 }

@@ -1,0 +1,112 @@
+using Pop3Webmail.Web.Configuration;
+using Pop3Webmail.Web.MailboxState;
+using Pop3Webmail.Web.Session;
+using Pop3Webmail.Web.Session.Inbox;
+using Pop3Webmail.Web.Tests.Support;
+
+namespace Pop3Webmail.Web.Tests.Session.Visit;
+
+/// <summary>
+/// A visit's remembered mailbox opens while the mailbox is listed. When a crowd signs in together, the opens queue for
+/// their key derivations: the first page must not wait for that queue, and the memory joins the visit when it opens.
+/// </summary>
+public sealed class PendingMemoryTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
+
+    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task AFirstPageDoesNotWaitForAMemoryQueuedBehindACrowdAndItsMarksArriveWhenItOpens()
+    {
+        await using var demo = TestMailboxes.Start(3);
+        var store = new GatedStore(crowded: true);
+        await using var harness = SessionHarness.ForDemo(demo, new MailOptions { RememberMailbox = true }, store: store);
+        var session = harness.CreateSession();
+        var newest = TestMailboxes.Numbered(3);
+        var newestKey = InboxIndex.KeyOf(newest.Uid);
+        var marked = WhenChanged(session, () => session.IsRead(newestKey));
+
+        var result = await session.SignInAsync(SessionHarness.Demo(), Cancellation);
+
+        Assert.True(result.Succeeded);
+        Assert.Equal(3, session.Messages.Count);
+        Assert.False(session.IsRead(newestKey)); // the memory has not opened yet
+        var memory = new RecordingMailboxMemory(DateTimeOffset.UnixEpoch, RecordingMailboxMemory.Message(newest.Uid, newest.Size, read: true));
+        store.Open(memory);
+
+        await marked.WaitAsync(Patience, Cancellation);
+        Assert.False(session.IsNew(newestKey));
+        Assert.True(session.IsNew(InboxIndex.KeyOf(TestMailboxes.Numbered(1).Uid)));
+        await session.SignOutAsync(Cancellation);
+        Assert.Contains("Visit", memory.Writes);
+        Assert.Contains(memory.Writes, w => w.StartsWith("Remember ", StringComparison.Ordinal)); // the rows read while it was queued
+    }
+
+    [Fact]
+    public async Task AFirstPageWaitsForAMemoryBeingOpenedWhenNobodyQueues()
+    {
+        await using var demo = TestMailboxes.Start(3);
+        var store = new GatedStore(crowded: false);
+        await using var harness = SessionHarness.ForDemo(demo, new MailOptions { RememberMailbox = true }, store: store);
+        var session = harness.CreateSession();
+        var newest = TestMailboxes.Numbered(3);
+
+        var signIn = session.SignInAsync(SessionHarness.Demo(), Cancellation);
+        await store.Requested.WaitAsync(Patience, Cancellation);
+        store.Open(new RecordingMailboxMemory(DateTimeOffset.UnixEpoch, RecordingMailboxMemory.Message(newest.Uid, newest.Size, read: true)));
+        var result = await signIn;
+
+        Assert.True(result.Succeeded);
+        Assert.True(session.IsRead(InboxIndex.KeyOf(newest.Uid))); // on the first page already
+    }
+
+    [Fact]
+    public async Task AMemoryThatOpensAfterTheVisitEndedIsLetGoOfUnwritten()
+    {
+        await using var demo = TestMailboxes.Start(3);
+        var store = new GatedStore(crowded: true);
+        await using var harness = SessionHarness.ForDemo(demo, new MailOptions { RememberMailbox = true }, store: store);
+        var session = harness.CreateSession();
+        await session.SignInAsync(SessionHarness.Demo(), Cancellation);
+        await session.SignOutAsync(Cancellation);
+        var memory = new RecordingMailboxMemory(DateTimeOffset.UnixEpoch);
+
+        store.Open(memory);
+
+        await memory.Disposed.WaitAsync(Patience, Cancellation);
+        Assert.Empty(memory.Writes);
+    }
+
+    private static Task WhenChanged(MailboxSession session, Func<bool> condition)
+    {
+        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        session.Changed += (_, _) =>
+        {
+            if (condition())
+            {
+                reached.TrySetResult();
+            }
+        };
+        return reached.Task;
+    }
+
+    /// <summary>A store whose one open completes when the test says so (the visit's end does not cancel it, as a derivation under way is not).</summary>
+    private sealed class GatedStore(bool crowded) : IMailboxStateStore
+    {
+        private readonly TaskCompletionSource<IMailboxMemory?> _memory = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _requested = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public bool IsCrowded => crowded && !_memory.Task.IsCompleted;
+
+        public Task Requested => _requested.Task;
+
+        public Task<IMailboxMemory?> OpenAsync(string serverId, string userName, string password, CancellationToken cancellationToken = default)
+        {
+            _requested.TrySetResult();
+            return _memory.Task;
+        }
+
+        public void Open(IMailboxMemory memory) => _memory.SetResult(memory);
+    }
+}
