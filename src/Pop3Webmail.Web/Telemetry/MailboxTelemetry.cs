@@ -81,13 +81,19 @@ public sealed class MailboxTelemetry : IDisposable
 
     // ---- sessions -------------------------------------------------------------------------------------------------
 
-    /// <summary>A session is open (signed in, or resumed); end the returned handle when it closes, for whatever reason.</summary>
-    public TrackedSession StartSession(SessionStartKind kind)
+    /// <summary>A session is open (signed in); end the returned handle when it closes, for whatever reason.</summary>
+    public TrackedSession StartSession()
     {
-        _sessionsStarted.Add(1, new KeyValuePair<string, object?>(TelemetryTags.Kind, TelemetryTags.Of(kind)));
+        _sessionsStarted.Add(1, new KeyValuePair<string, object?>(TelemetryTags.Kind, TelemetryTags.Of(SessionStartKind.SignedIn)));
         _activeSessions.Add(1);
         return new TrackedSession(this);
     }
+
+    /// <summary>
+    /// A held session was picked up again by a reloaded or reconnected tab: started with kind resumed, but not another
+    /// active session (the POP3 session and its visit are the same ones).
+    /// </summary>
+    public void RecordResume() => _sessionsStarted.Add(1, new KeyValuePair<string, object?>(TelemetryTags.Kind, TelemetryTags.Of(SessionStartKind.Resumed)));
 
     /// <summary>Starts timing a sign-in and its span; complete the result with the outcome.</summary>
     public SignInOperation StartSignIn(SessionCorrelationId session) =>

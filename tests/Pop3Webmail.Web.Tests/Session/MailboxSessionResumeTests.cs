@@ -30,6 +30,8 @@ public sealed class MailboxSessionResumeTests
         Assert.Equal("demo", after.Account?.UserName);
         Assert.Equal([after.Messages[0].Key], after.PendingDeletions);
         Assert.Equal(1, demo.TotalSessionCount); // the same POP3 session: nothing was committed, nothing signed in again
+        Assert.Equal(1, harness.Telemetry.Sum("pop3webmail.sessions.started", "kind", "resumed"));
+        Assert.Equal(1, harness.Telemetry.Sum("pop3webmail.sessions.active"));
         harness.Time.Advance(Grace * 2);
         Assert.False(demo.Sessions.Single().QuitReceived);
         await after.UndoAllDeletionsAsync(Ct);

@@ -98,8 +98,8 @@ public sealed partial class MailboxTelemetryTests : IDisposable
     [Fact]
     public void ActiveSessionsGoUpOnStartAndDownOnceHoweverOftenTheSessionEnds()
     {
-        var first = Telemetry.StartSession(SessionStartKind.SignedIn);
-        var second = Telemetry.StartSession(SessionStartKind.Resumed);
+        var first = Telemetry.StartSession();
+        var second = Telemetry.StartSession();
 
         first.End(SignOutReason.UserSignedOut);
         first.End(SignOutReason.CircuitClosed);
@@ -107,9 +107,20 @@ public sealed partial class MailboxTelemetryTests : IDisposable
         Assert.True(first.IsEnded);
         Assert.False(second.IsEnded);
         Assert.Equal(1, _capture.Sum("pop3webmail.sessions.active"));
-        Assert.Equal(1, _capture.Sum("pop3webmail.sessions.started", "kind", "resumed"));
+        Assert.Equal(2, _capture.Sum("pop3webmail.sessions.started", "kind", "signed_in"));
         var ended = Assert.Single(_capture.Of("pop3webmail.sessions.ended"));
         Assert.Equal("user_signed_out", ended.Tag("reason"));
+    }
+
+    [Fact]
+    public void AResumeCountsAsAStartButNotAsAnotherActiveSession()
+    {
+        Telemetry.StartSession();
+
+        Telemetry.RecordResume();
+
+        Assert.Equal(1, _capture.Sum("pop3webmail.sessions.started", "kind", "resumed"));
+        Assert.Equal(1, _capture.Sum("pop3webmail.sessions.active"));
     }
 
     [Fact]
@@ -202,7 +213,7 @@ public sealed partial class MailboxTelemetryTests : IDisposable
         Assert.Equal(
             [
                 nameof(MailboxTelemetry.RecordPendingDeletions), nameof(MailboxTelemetry.RecordQuit), nameof(MailboxTelemetry.RecordRateLimitRejection),
-                nameof(MailboxTelemetry.RecordReconnect), nameof(MailboxTelemetry.RecordStoreLookup), nameof(MailboxTelemetry.RecordTakeOver),
+                nameof(MailboxTelemetry.RecordReconnect), nameof(MailboxTelemetry.RecordResume), nameof(MailboxTelemetry.RecordStoreLookup), nameof(MailboxTelemetry.RecordTakeOver),
                 nameof(MailboxTelemetry.StartListing), nameof(MailboxTelemetry.StartMessageOpen), nameof(MailboxTelemetry.StartSession),
                 nameof(MailboxTelemetry.StartSignIn),
             ],
@@ -232,13 +243,9 @@ public sealed partial class MailboxTelemetryTests : IDisposable
             open.Complete(OperationOutcome.Succeeded);
         }
 
-        foreach (var kind in Enum.GetValues<SessionStartKind>())
-        {
-            var tracked = telemetry.StartSession(kind);
-            tracked.End(SignOutReason.TakenOver);
-        }
-
-        telemetry.StartSession(SessionStartKind.SignedIn); // one left open, so the gauge is not zero
+        telemetry.StartSession().End(SignOutReason.TakenOver);
+        telemetry.RecordResume();
+        telemetry.StartSession(); // one left open, so the gauge is not zero
         telemetry.RecordRateLimitRejection();
         telemetry.RecordTakeOver();
         Array.ForEach(Enum.GetValues<ReconnectOutcome>(), telemetry.RecordReconnect);

@@ -39,7 +39,7 @@ internal sealed partial class MailboxVisit : IWireOwner, IAsyncDisposable
     public MailboxVisit(Pop3Client client, MailboxCredentials credentials, MailboxAccount account, VisitServices services, SessionCorrelationId correlation)
     {
         Correlation = correlation;
-        _tracked = services.Telemetry.StartSession(SessionStartKind.SignedIn);
+        _tracked = services.Telemetry.StartSession();
         _services = services;
         _logger = services.LoggerFactory.CreateLogger<MailboxVisit>();
         Account = account;
@@ -308,7 +308,16 @@ internal sealed partial class MailboxVisit : IWireOwner, IAsyncDisposable
     }
 
     /// <summary>A new circuit of the same tab takes the visit back; false when it ended or another circuit holds it.</summary>
-    public bool TryAttach() => _hold.TryTake();
+    public bool TryAttach()
+    {
+        if (!_hold.TryTake())
+        {
+            return false;
+        }
+
+        _services.Telemetry.RecordResume();
+        return true;
+    }
 
     /// <summary>
     /// Waits (briefly) until no circuit holds the visit: on a reload the new circuit can ask before the old one has
