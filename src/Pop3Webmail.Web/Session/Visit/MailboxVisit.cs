@@ -125,7 +125,7 @@ internal sealed partial class MailboxVisit : IWireOwner, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(memory);
         using var listing = _services.Telemetry.StartListing(Correlation, ListingKind.FirstPage);
-        var attached = false;
+        bool attached;
         using (var lease = await _wire.AcquireAsync(cancellationToken))
         {
             if (reconnectFirst)
@@ -145,11 +145,7 @@ internal sealed partial class MailboxVisit : IWireOwner, IAsyncDisposable
             // The memory's key derivation ran while the listing was on its way; what it knows is not read again. One
             // still waiting for its turn behind a crowd's would hold the first page for seconds: the page goes ahead,
             // and the memory joins the visit when it opens.
-            if (memory.WorthWaitingFor)
-            {
-                await AttachAsync(await memory.Opening);
-                attached = true;
-            }
+            attached = await memory.TryAttachNowAsync(_marks);
 
             await StepAroundRefusedAsync(lease, () => lease.RunAsync(async (client, ct) =>
             {
@@ -163,49 +159,12 @@ internal sealed partial class MailboxVisit : IWireOwner, IAsyncDisposable
         _loader.Start(_lifetime.Token);
         if (!attached)
         {
-            _ = AttachWhenOpenAsync(memory.Opening);
+            _ = memory.AttachWhenOpenAsync(_marks, _wire, Publish, _lifetime.Token);
         }
     }
 
     /// <summary>The visit's lifetime: ends (is cancelled) when the visit ends or is let go of.</summary>
     public CancellationToken Lifetime => _lifetime.Token;
-
-    private async Task AttachAsync(VisitMemory memory)
-    {
-        if (!_marks.Attach(memory))
-        {
-            await memory.DisposeAsync();
-        }
-    }
-
-    private async Task AttachWhenOpenAsync(Task<VisitMemory> opening)
-    {
-        VisitMemory memory;
-        try
-        {
-            memory = await opening;
-        }
-        catch (OperationCanceledException)
-        {
-            return; // The visit ended before its turn came.
-        }
-
-        try
-        {
-            // Recalling adds rows to the index the background listing works on: with the wire held, like every listing.
-            using (await _wire.AcquireAsync(_lifetime.Token))
-            {
-                await AttachAsync(memory);
-            }
-
-            Publish();
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or MailboxException or ObjectDisposedException)
-        {
-            // The visit ended meanwhile: the memory is let go of unread.
-            await memory.DisposeAsync();
-        }
-    }
 
     /// <summary>
     /// Runs a step of the first listing; when a message broke a limit in it (the connection is then closed), signs in
