@@ -59,6 +59,14 @@ public static class MessageFactory
         _ => throw new ArgumentOutOfRangeException(nameof(charset)),
     };
 
+    /// <summary>Three plain messages, "First", "Second" and "Third", an hour apart from <paramref name="date"/>.</summary>
+    public static TestMessage[] FirstSecondThird(DateTimeOffset date) =>
+    [
+        Plain("First", "One.", date),
+        Plain("Second", "Two.", date.AddHours(1)),
+        Plain("Third", "Three.", date.AddHours(2)),
+    ];
+
     /// <summary>A plain-text message. Non-ASCII subject and names are RFC 2047 UTF-8, a non-ASCII body 8-bit UTF-8.</summary>
     public static TestMessage Plain(string subject, string body, DateTimeOffset date, string fromName = DefaultFromName, string fromAddress = DefaultFromAddress)
     {

@@ -55,14 +55,5 @@ public sealed class SessionEndTests(WebmailFixture fixture)
         Assert.Equal(2, account.StoredMessageCount);
     }
 
-    private static TestMessage[] ThreeMessages()
-    {
-        var date = WebmailFixture.FirstDate;
-        return
-        [
-            MessageFactory.Plain("First", "One.", date),
-            MessageFactory.Plain("Second", "Two.", date.AddHours(1)),
-            MessageFactory.Plain("Third", "Three.", date.AddHours(2)),
-        ];
-    }
+    private static TestMessage[] ThreeMessages() => MessageFactory.FirstSecondThird(WebmailFixture.FirstDate);
 }

@@ -80,14 +80,5 @@ public sealed class SessionPromisesTests(WebmailFixture fixture)
         Assert.Equal(["Third", "Second", "First"], await again.InboxSubjectsAsync());
     }
 
-    private static TestMessage[] ThreeMessages()
-    {
-        var date = WebmailFixture.FirstDate;
-        return
-        [
-            MessageFactory.Plain("First", "One.", date),
-            MessageFactory.Plain("Second", "Two.", date.AddHours(1)),
-            MessageFactory.Plain("Third", "Three.", date.AddHours(2)),
-        ];
-    }
+    private static TestMessage[] ThreeMessages() => MessageFactory.FirstSecondThird(WebmailFixture.FirstDate);
 }

@@ -193,14 +193,5 @@ public sealed class ScaleOutTests(ScaleOutFixture fixture)
 
     private static Regex Unread() => new(@"\bunread\b");
 
-    private static TestMessage[] ThreeMessages()
-    {
-        var date = WebmailFixture.FirstDate;
-        return
-        [
-            MessageFactory.Plain("First", "One.", date),
-            MessageFactory.Plain("Second", "Two.", date.AddHours(1)),
-            MessageFactory.Plain("Third", "Three.", date.AddHours(2)),
-        ];
-    }
+    private static TestMessage[] ThreeMessages() => MessageFactory.FirstSecondThird(WebmailFixture.FirstDate);
 }
