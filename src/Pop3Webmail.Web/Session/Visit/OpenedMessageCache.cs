@@ -88,17 +88,20 @@ internal sealed class OpenedMessageCache(long spoolThreshold) : IDisposable
                 }
             }
 
-            MimeMessage parsed;
-            if (spool is not null)
+            Stream received = spool is not null ? spool : memory;
+            var maxHeaderBytes = client.Options.MaxHeaderBytes;
+            received.Position = 0;
+            if (received.Length > maxHeaderBytes && !await MimeHeaderBound.HoldsAsync(received, maxHeaderBytes, cancellationToken))
             {
-                spool.Position = 0;
-                parsed = await MimeMessage.LoadAsync(spool, persistent: true, cancellationToken);
+                // The same bound inside: a MIME part's header block would cost MimeKit the same heap. The reply itself
+                // ended properly, so the connection stays.
+                throw new MailboxException(MailboxErrorKind.InvalidServerReply);
             }
-            else
-            {
-                memory.Position = 0;
-                parsed = await MimeMessage.LoadAsync(memory, cancellationToken);
-            }
+
+            received.Position = 0;
+            var parsed = spool is not null
+                ? await MimeMessage.LoadAsync(spool, persistent: true, cancellationToken)
+                : await MimeMessage.LoadAsync(memory, cancellationToken);
 
             return new OpenedMessageContent(message.Key, item, parsed, spool);
         }

@@ -28,6 +28,18 @@ internal sealed class HostileConnector(int hostilePort, TimeProvider hostileTime
         }
     }
 
+    /// <summary>Connections the app has made to the hostile server.</summary>
+    public int Connections
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _streams.Count;
+            }
+        }
+    }
+
     /// <summary>The <paramref name="number"/>-th connection to the hostile server (from 1), once the app has made it.</summary>
     public async Task<CountingStream> HostileConnectionAsync(int number, CancellationToken cancellationToken)
     {

@@ -190,6 +190,31 @@ public sealed class HostileVisitTests
     }
 
     [Fact]
+    public async Task AMimePartWithAFiftyMegabyteHeaderBlockIsRefusedAsAnInvalidReplyAndTheConnectionStays()
+    {
+        // The message's own header block is short and ends; the 50 MB block is the header of its first body part
+        // (RFC 2046 §5.1.1), which MimeKit would keep in memory whole. The reply ends properly, so the wire is fine.
+        const long fiftyMegabytes = 50L * 1024 * 1024;
+        var mailbox = new HostileMailbox(3);
+        mailbox.Claim(3, fiftyMegabytes);
+        var pause = new AttackPause();
+        const string outer = "+OK\r\nSubject: Parts\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\n";
+        await using var app = HostileApp.Start(mailbox, pause.Flood(
+            static command => command is { Verb: "RETR", Argument: "3" },
+            AttackLines.HeaderField, holdAfter: 1000, last: fiftyMegabytes / AttackLines.HeaderFieldLength, status: outer));
+        await app.SignInVictimFullyAsync();
+
+        var outcome = await app.MeasureAsync("50 MB header block of a MIME part (RETR, size claimed honestly)", pause,
+            () => app.Victim.OpenMessageAsync(app.Victim.Messages[0].Key, Ct));
+
+        outcome.AssertMailboxError(MailboxErrorKind.InvalidServerReply);
+        Assert.Equal(1, pause.Attacks);
+        using var other = await app.Victim.OpenMessageAsync(app.Victim.Messages[1].Key, Ct);
+        Assert.Equal(HostileMailbox.Subject(2), other.Read(static m => m.Subject));
+        Assert.Equal(1, app.Connector.Connections); // no reconnect: the same connection served the next message
+    }
+
+    [Fact]
     public async Task DuplicateNumbersWhenCheckingForNewMailAreAnInvalidReply()
     {
         var pause = new AttackPause();
