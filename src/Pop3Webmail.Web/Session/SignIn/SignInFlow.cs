@@ -89,7 +89,7 @@ internal sealed partial class SignInFlow(
         // the store drop the rows). Its key derivation runs while the mailbox is listed.
         // It belongs to the visit, not to this sign-in: one that waits for its turn behind a crowd's may open after the
         // first page, and it gives up only when the visit ends.
-        var memory = new PendingMemory(VisitMemory.OpenAsync(store, server, userName, request.Password, _logger, visit.Lifetime), store);
+        var memory = PendingMemory.Start(store, services.Scheduler, ct => VisitMemory.OpenAsync(store, server, userName, request.Password, _logger, ct), visit.Lifetime);
         try
         {
             // The password is proven now; a visit of another tab for this mailbox gives way (and commits what it marked).

@@ -1,4 +1,5 @@
 using Pop3Webmail.Web.MailboxState;
+using Pop3Webmail.Web.Scheduling;
 using Pop3Webmail.Web.Session.Wire;
 
 namespace Pop3Webmail.Web.Session.Visit;
@@ -7,18 +8,57 @@ namespace Pop3Webmail.Web.Session.Visit;
 /// A visit's memory on its way: opened by the store while the mailbox is being listed, and handed to the visit's marks
 /// either before the first page (when it is worth the wait) or when it opens, whichever the store's load allows.
 /// </summary>
-/// <param name="opening">The open; ends when the memory is open, or with the visit.</param>
-/// <param name="store">The store opening it, to tell a memory being opened from one waiting for its turn.</param>
-internal sealed class PendingMemory(Task<VisitMemory> opening, IMailboxStateStore store)
+internal sealed class PendingMemory
 {
+    private readonly IMailboxStateStore _store;
+    private volatile bool _started;
+
+    private PendingMemory(IMailboxStateStore store)
+    {
+        _store = store;
+        Opening = Task.FromResult(VisitMemory.None);
+    }
+
     /// <summary>The open; ends when the memory is open, or with the visit.</summary>
-    public Task<VisitMemory> Opening => opening;
+    public Task<VisitMemory> Opening { get; private set; }
 
     /// <summary>
-    /// Whether the first page should wait for it: it is open, or being opened now (tens of milliseconds). Not while
-    /// opens queue behind a crowd's key derivations: that wait is seconds, and the page is worth more than its marks.
+    /// Whether the first page should wait for it: it is open, or being opened now (tens of milliseconds). Not while it
+    /// waits behind a crowd's POP3 work or other sign-ins' key derivations: that wait is seconds, and the page is worth
+    /// more than its marks.
     /// </summary>
-    public bool WorthWaitingFor => opening.IsCompleted || !store.IsCrowded;
+    public bool WorthWaitingFor => Opening.IsCompleted || (_started && !_store.IsCrowded);
+
+    /// <summary>
+    /// Starts opening the memory with <paramref name="open"/>. A key derivation is tens of milliseconds of CPU: while a
+    /// crowd's sign-ins and first pages queue for the POP3 work slots, the open first waits behind them as background
+    /// listing does (and, like it, never longer than the scheduler's aging threshold), so the crowd gets its pages
+    /// first and its marks a moment later. Alone, it starts at once.
+    /// </summary>
+    /// <param name="store">The store <paramref name="open"/> opens the memory from.</param>
+    /// <param name="scheduler">The process's POP3 work scheduler.</param>
+    /// <param name="open">Opens the memory (the store's open, with its own turn for the derivation).</param>
+    /// <param name="lifetime">The visit's lifetime: the open gives up when it ends.</param>
+    public static PendingMemory Start(IMailboxStateStore store, MailWorkScheduler scheduler, Func<CancellationToken, Task<VisitMemory>> open, CancellationToken lifetime)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(scheduler);
+        ArgumentNullException.ThrowIfNull(open);
+        var pending = new PendingMemory(store);
+        pending.Opening = pending.OpenAsync(scheduler, open, lifetime);
+        return pending;
+    }
+
+    private async Task<VisitMemory> OpenAsync(MailWorkScheduler scheduler, Func<CancellationToken, Task<VisitMemory>> open, CancellationToken lifetime)
+    {
+        using (await scheduler.AcquireAsync(MailWorkPriority.Background, lifetime))
+        {
+            // Only the turn is taken: the slot goes straight back, the derivation does not hold up POP3 work.
+        }
+
+        _started = true;
+        return await open(lifetime);
+    }
 
     /// <summary>Hands the memory to <paramref name="marks"/> now (the caller holds the wire); false when it is not worth the wait.</summary>
     public async Task<bool> TryAttachNowAsync(VisitMarks marks)
@@ -29,7 +69,7 @@ internal sealed class PendingMemory(Task<VisitMemory> opening, IMailboxStateStor
             return false;
         }
 
-        await AttachAsync(marks, await opening);
+        await AttachAsync(marks, await Opening);
         return true;
     }
 
@@ -46,7 +86,7 @@ internal sealed class PendingMemory(Task<VisitMemory> opening, IMailboxStateStor
         VisitMemory memory;
         try
         {
-            memory = await opening;
+            memory = await Opening;
         }
         catch (OperationCanceledException)
         {

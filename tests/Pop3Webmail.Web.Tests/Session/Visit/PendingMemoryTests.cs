@@ -1,8 +1,13 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Pop3Webmail.Web.Configuration;
 using Pop3Webmail.Web.MailboxState;
+using Pop3Webmail.Web.Scheduling;
 using Pop3Webmail.Web.Session;
 using Pop3Webmail.Web.Session.Inbox;
+using Pop3Webmail.Web.Session.Visit;
 using Pop3Webmail.Web.Tests.Support;
+using Pop3Webmail.Web.Tests.Telemetry;
 
 namespace Pop3Webmail.Web.Tests.Session.Visit;
 
@@ -76,6 +81,30 @@ public sealed class PendingMemoryTests
 
         await memory.Disposed.WaitAsync(Patience, Cancellation);
         Assert.Empty(memory.Writes);
+    }
+
+    [Fact]
+    public async Task WhileACrowdsWorkQueuesForTheWireTheMemoryWaitsBehindItAndTheFirstPageDoesNotWaitForIt()
+    {
+        using var telemetry = new TelemetryCapture();
+        var scheduler = new MailWorkScheduler(Options.Create(new MailSchedulerOptions { MaxConcurrency = 1 }), TimeProvider.System, telemetry.Telemetry);
+        var running = await scheduler.AcquireAsync(MailWorkPriority.Interactive, Cancellation);
+        var queued = scheduler.AcquireAsync(MailWorkPriority.FirstPage, Cancellation).AsTask();
+        var store = new GatedStore(crowded: false);
+
+        var pending = PendingMemory.Start(store, scheduler, async ct => new VisitMemory(await store.OpenAsync("test", "demo", "pw", ct), NullLogger.Instance), Cancellation);
+
+        Assert.False(pending.WorthWaitingFor);
+        Assert.False(store.Requested.IsCompleted);
+        running.Dispose();
+        using (await queued.WaitAsync(Patience, Cancellation))
+        {
+            Assert.False(store.Requested.IsCompleted); // the queued first page goes first
+        }
+
+        await store.Requested.WaitAsync(Patience, Cancellation);
+        Assert.True(pending.WorthWaitingFor);
+        Assert.Equal(0, scheduler.InUse); // the turn was taken, not a slot kept
     }
 
     private static Task WhenChanged(MailboxSession session, Func<bool> condition)
