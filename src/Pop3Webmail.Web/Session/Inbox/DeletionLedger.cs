@@ -11,12 +11,16 @@ internal sealed record PendingDeletion(string Key, MessageIdentity Identity);
 internal sealed record DeletionToVerify(PendingDeletion Deletion, IReadOnlyList<int> Candidates);
 
 /// <summary>What to do with the pending deletions on a new connection.</summary>
-/// <param name="Proven">Proven by a unique UIDL of the new listing: mark again, under their (unchanged) keys.</param>
+/// <param name="Proven">
+/// Proven by a unique UIDL of the new listing: mark again, under the key that listing gives the message. It is not
+/// always the old one: a message keyed by number in a listing where its UIDL was repeated is keyed by UIDL once the
+/// UIDL is unique again, and the other way round.
+/// </param>
 /// <param name="ToVerify">Known only by fingerprint: compare the candidates' headers (TOP) first.</param>
 /// <param name="Gone">Their UIDL is no longer listed: another client deleted them meanwhile, nothing to do.</param>
 /// <param name="Unprovable">No way to tell which message they are now: dropped, and the user is told.</param>
 internal sealed record ReplayPlan(
-    IReadOnlyList<IndexedMessage> Proven,
+    IReadOnlyList<(PendingDeletion Deletion, IndexedMessage Message)> Proven,
     IReadOnlyList<DeletionToVerify> ToVerify,
     IReadOnlyList<PendingDeletion> Gone,
     IReadOnlyList<PendingDeletion> Unprovable);
@@ -91,7 +95,7 @@ internal sealed class DeletionLedger
     public ReplayPlan PlanReplay(InboxIndex index)
     {
         ArgumentNullException.ThrowIfNull(index);
-        var proven = new List<IndexedMessage>();
+        var proven = new List<(PendingDeletion Deletion, IndexedMessage Message)>();
         var verify = new List<DeletionToVerify>();
         var gone = new List<PendingDeletion>();
         var unprovable = new List<PendingDeletion>();
@@ -102,12 +106,12 @@ internal sealed class DeletionLedger
         {
             if (ProvenByUid(entry, byUid, index) is { } message)
             {
-                proven.Add(message);
+                proven.Add((entry, message));
             }
         }
 
         // A message proven by its UIDL is nobody else's candidate.
-        var claimed = proven.Select(static m => m.Number).ToHashSet();
+        var claimed = proven.Select(static p => p.Message.Number).ToHashSet();
         foreach (var entry in entries)
         {
             if (ProvenByUid(entry, byUid, index) is not null)

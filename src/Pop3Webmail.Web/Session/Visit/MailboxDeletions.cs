@@ -82,6 +82,12 @@ internal sealed class MailboxDeletions(InboxIndex index, DeletionLedger ledger)
         }
 
         var plan = ledger.PlanReplay(index);
+        foreach (var (deletion, message) in plan.Proven)
+        {
+            // Under the new listing's key, or the DELE below would not find it while the ledger still promised it.
+            ledger.Rekey(deletion.Key, message.Key);
+        }
+
         var dropped = plan.Unprovable.Count;
         var gone = plan.Gone.Count;
         foreach (var entry in plan.Unprovable.Concat(plan.Gone))

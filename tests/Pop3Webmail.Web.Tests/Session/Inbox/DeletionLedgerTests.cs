@@ -34,7 +34,7 @@ public sealed class DeletionLedgerTests
 
         Assert.Empty(unread.Proven);
 
-        Assert.Equal([1], plan.Proven.Select(m => m.Number));
+        Assert.Equal([1], plan.Proven.Select(p => p.Message.Number));
         Assert.Empty(plan.ToVerify);
         Assert.Empty(plan.Gone);
         Assert.Empty(plan.Unprovable);
@@ -135,6 +135,26 @@ public sealed class DeletionLedgerTests
         var outcome = DeletionLedger.Settle(plan.ToVerify, new Dictionary<int, string> { [1] = Fingerprint(1, 20, "Other") }, index);
 
         Assert.Equal(["n1:2"], outcome.Gone.Select(g => g.Key));
+    }
+
+    [Fact]
+    public void ADeletionKeyedByNumberWhileItsUidlWasRepeatedIsProvenUnderItsUidlKeyOnceItIsUniqueAgain()
+    {
+        // Marked under its unique UIDL; the next listing repeats that UIDL, so the message is keyed by number there and
+        // proven by its headers (the replay rekeys it); in the listing after that the UIDL is unique again.
+        var (ledger, index) = MarkedThenRelisted(
+            Sizes((1, 10), (2, 20)), Uids((1, "a"), (2, "b")), "u:b",
+            Sizes((1, 20), (2, 20)), Uids((1, "b"), (2, "b")));
+        var byNumber = index.Messages.Single(m => m.Number == 1).Key;
+        ledger.Rekey("u:b", byNumber);
+        index.Apply(Sizes((1, 20), (2, 30)), Uids((1, "b"), (2, "c")));
+        index.Verify([Summary(1, 20, "S2")]);
+
+        var plan = ledger.PlanReplay(index);
+
+        var (deletion, message) = Assert.Single(plan.Proven);
+        Assert.Equal(byNumber, deletion.Key);
+        Assert.Equal("u:b", message.Key);
     }
 
     [Fact]
