@@ -32,6 +32,7 @@ internal sealed partial class InboxLoader(
     internal const int MaxRefusedMessages = 5;
 
     private readonly HashSet<int> _refused = [];
+    private readonly Lock _starting = new();
     private Task _background = Task.CompletedTask;
 
     /// <summary>True once a message broke a limit on this visit (its listing then steps around it).</summary>
@@ -163,12 +164,16 @@ internal sealed partial class InboxLoader(
     /// <summary>Starts loading the rest in the background, unless it already runs or nothing is left.</summary>
     public void Start(CancellationToken lifetime)
     {
-        if (!_background.IsCompleted || lifetime.IsCancellationRequested)
+        // Callers race (a reconnect, a memory that just joined, its timer): one loop at a time.
+        lock (_starting)
         {
-            return;
-        }
+            if (!_background.IsCompleted || lifetime.IsCancellationRequested)
+            {
+                return;
+            }
 
-        _background = Task.Run(() => LoadRestAsync(lifetime), CancellationToken.None);
+            _background = Task.Run(() => LoadRestAsync(lifetime), CancellationToken.None);
+        }
     }
 
     private async Task LoadRestAsync(CancellationToken lifetime)

@@ -143,9 +143,9 @@ internal sealed partial class MailboxVisit : IWireOwner, IAsyncDisposable
             }
 
             // The memory's key derivation ran while the listing was on its way; what it knows is not read again. One
-            // still waiting for its turn behind a crowd's would hold the first page for seconds: the page goes ahead,
-            // and the memory joins the visit when it opens.
-            attached = await memory.TryAttachNowAsync(_marks);
+            // still waiting for its turn behind a crowd's, or still reading a large mailbox, would hold the first page:
+            // the page goes ahead, and the memory joins the visit when it opens.
+            attached = await memory.TryAttachNowAsync(_marks, _services.Time);
 
             await StepAroundRefusedAsync(lease, () => lease.RunAsync(async (client, ct) =>
             {
@@ -156,10 +156,14 @@ internal sealed partial class MailboxVisit : IWireOwner, IAsyncDisposable
 
         listing.Complete(OperationOutcome.Succeeded);
         Publish();
-        _loader.Start(_lifetime.Token);
-        if (!attached)
+        if (attached)
         {
-            _ = memory.AttachWhenOpenAsync(_marks, _wire, Publish, _lifetime.Token);
+            _loader.Start(_lifetime.Token);
+        }
+        else
+        {
+            var lifetime = _lifetime.Token;
+            memory.JoinLater(_marks, _wire, Publish, () => _loader.Start(lifetime), _services.Time, lifetime);
         }
     }
 

@@ -60,11 +60,28 @@ internal sealed class PendingMemory
         return await open(lifetime);
     }
 
-    /// <summary>Hands the memory to <paramref name="marks"/> now (the caller holds the wire); false when it is not worth the wait.</summary>
-    public async Task<bool> TryAttachNowAsync(VisitMarks marks)
+    /// <summary>
+    /// How long a first page waits for a memory being opened. Alone, a memory opens in tens of milliseconds after the
+    /// password is accepted, mostly while the mailbox is being listed, so the marks are there on the first page; a large
+    /// remembered mailbox takes longer to read and decrypt (~100 ms for 10,000 rows), and a sign-in should show rows
+    /// within 300 ms: past this wait the page goes ahead and the marks follow a moment later.
+    /// </summary>
+    public static readonly TimeSpan FirstPageWait = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// Hands the memory to <paramref name="marks"/> now (the caller holds the wire) if it is open or opens within
+    /// <see cref="FirstPageWait"/>; false when it is not worth the wait, or did not open in time.
+    /// </summary>
+    public async Task<bool> TryAttachNowAsync(VisitMarks marks, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(marks);
+        ArgumentNullException.ThrowIfNull(time);
         if (!WorthWaitingFor)
+        {
+            return false;
+        }
+
+        if (!Opening.IsCompleted && await Task.WhenAny(Opening, Task.Delay(FirstPageWait, time)) != Opening)
         {
             return false;
         }
@@ -74,11 +91,42 @@ internal sealed class PendingMemory
     }
 
     /// <summary>
+    /// How long the rest of the listing waits for a memory that did not make the first page. The rows it remembers are
+    /// not worth reading on the wire meanwhile (round trips for what is about to arrive), but in a crowd a memory may wait
+    /// many seconds for its turn, and the inbox below the first page should not stay empty that long.
+    /// </summary>
+    public static readonly TimeSpan ListingWait = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// For a memory that did not make the first page: hands it to <paramref name="marks"/> when it opens (then calls
+    /// <paramref name="published"/>), and calls <paramref name="startListing"/> once it has, or after
+    /// <see cref="ListingWait"/>, whichever comes first (starting twice is harmless).
+    /// </summary>
+    public void JoinLater(VisitMarks marks, MailboxWire wire, Action published, Action startListing, TimeProvider time, CancellationToken lifetime)
+    {
+        ArgumentNullException.ThrowIfNull(published);
+        ArgumentNullException.ThrowIfNull(startListing);
+        ArgumentNullException.ThrowIfNull(time);
+        var joined = AttachWhenOpenAsync(marks, wire, () =>
+        {
+            published();
+            startListing();
+        }, lifetime);
+        _ = StartListingAsync(joined, startListing, time, lifetime);
+    }
+
+    private static async Task StartListingAsync(Task joined, Action startListing, TimeProvider time, CancellationToken lifetime)
+    {
+        await Task.WhenAny(joined, Task.Delay(ListingWait, time, lifetime));
+        startListing();
+    }
+
+    /// <summary>
     /// Waits until the memory opens, then hands it to <paramref name="marks"/> with the wire held (recalling adds rows
     /// to the index the background listing works on) and calls <paramref name="attached"/>; a visit that ended first
     /// lets it go unread. Never throws.
     /// </summary>
-    public async Task AttachWhenOpenAsync(VisitMarks marks, MailboxWire wire, Action attached, CancellationToken lifetime)
+    private async Task AttachWhenOpenAsync(VisitMarks marks, MailboxWire wire, Action attached, CancellationToken lifetime)
     {
         ArgumentNullException.ThrowIfNull(marks);
         ArgumentNullException.ThrowIfNull(wire);
@@ -99,14 +147,15 @@ internal sealed class PendingMemory
             {
                 await AttachAsync(marks, memory);
             }
-
-            attached();
         }
         catch (Exception ex) when (ex is OperationCanceledException or MailboxException or ObjectDisposedException)
         {
             // The visit ended meanwhile.
             await memory.DisposeAsync();
+            return;
         }
+
+        attached();
     }
 
     private static async Task AttachAsync(VisitMarks marks, VisitMemory memory)

@@ -49,6 +49,47 @@ public sealed class PendingMemoryTests
     }
 
     [Fact]
+    public async Task TheRestOfTheListingWaitsForALateMemoryAndReadsOnlyWhatItDoesNotKnow()
+    {
+        await using var demo = TestMailboxes.Start(60);
+        var store = new GatedStore(crowded: true);
+        await using var harness = SessionHarness.ForDemo(demo, new MailOptions { RememberMailbox = true }, store: store);
+        var session = harness.CreateSession();
+        var listed = WhenChanged(session, () => session.Progress is { IsComplete: true, Total: 60 });
+        await session.SignInAsync(SessionHarness.Demo(), Cancellation);
+        var oldest = Enumerable.Range(1, 10).Select(n => TestMailboxes.Numbered(n)).ToArray();
+
+        // The first page (the newest 50) is shown; the ten below it are the memory's to bring.
+        store.Open(new RecordingMailboxMemory(DateTimeOffset.UnixEpoch, [.. oldest.Select(m => RecordingMailboxMemory.Message(m.Uid, m.Size, read: false))]));
+
+        await listed.WaitAsync(Patience, Cancellation);
+        var commands = demo.Sessions.Single().Commands;
+        Assert.DoesNotContain(commands, c => Enumerable.Range(1, 10).Any(n => c == $"TOP {n} 0"));
+        Assert.Equal("Remembered " + oldest[0].Uid, session.Messages[^1].Subject);
+    }
+
+    [Fact]
+    public async Task TheRestOfTheListingWaitsForALateMemoryOnlySoLong()
+    {
+        await using var demo = TestMailboxes.Start(60);
+        var store = new GatedStore(crowded: true);
+        await using var harness = SessionHarness.ForDemo(demo, new MailOptions { RememberMailbox = true }, store: store);
+        var session = harness.CreateSession();
+        var listed = WhenChanged(session, () => session.Progress is { IsComplete: true, Total: 60 });
+        await session.SignInAsync(SessionHarness.Demo(), Cancellation);
+        Assert.False(session.Progress.IsComplete);
+
+        harness.Time.Advance(PendingMemory.ListingWait);
+
+        await listed.WaitAsync(Patience, Cancellation);
+        Assert.Equal(TestMailboxes.Subject(1), session.Messages[^1].Subject); // read on the wire: the memory never came
+        await session.SignOutAsync(Cancellation);
+        var memory = new RecordingMailboxMemory(DateTimeOffset.UnixEpoch);
+        store.Open(memory);
+        await memory.Disposed.WaitAsync(Patience, Cancellation);
+    }
+
+    [Fact]
     public async Task AFirstPageWaitsForAMemoryBeingOpenedWhenNobodyQueues()
     {
         await using var demo = TestMailboxes.Start(3);
