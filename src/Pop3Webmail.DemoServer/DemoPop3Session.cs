@@ -30,8 +30,7 @@ internal sealed class DemoPop3Session : IDisposable
 
     private string? _pendingUser;
     private DemoMaildrop? _maildrop;
-    private DemoMessage[] _messages = [];
-    private bool[] _deleted = [];
+    private DemoSessionMailbox _mailbox = new([]);
 
     public DemoPop3Session(DemoPop3Server server, DemoPop3ServerOptions options, DemoPop3SessionInfo info, Stream transport)
     {
@@ -277,20 +276,7 @@ internal sealed class DemoPop3Session : IDisposable
         }
 
         var maildrop = _server.FindMaildrop(parts[0]);
-        if (maildrop is not null)
-        {
-            // RFC 1939 §7: digest = MD5(timestamp + shared secret), as hex.
-#pragma warning disable CA5351 // APOP is defined with MD5; the demo offers it because the RFC does.
-            var expected = MD5.HashData(Encoding.UTF8.GetBytes(_apopTimestamp + maildrop.Account.Password));
-#pragma warning restore CA5351
-            var given = TryParseHex(parts[1]);
-            if (given is null || !CryptographicOperations.FixedTimeEquals(expected, given))
-            {
-                maildrop = null;
-            }
-        }
-
-        await LoginAsync(maildrop, cancellationToken).ConfigureAwait(false);
+        await LoginAsync(maildrop is not null && DemoCredentials.ApopMatches(_apopTimestamp, maildrop.Account.Password, parts[1]) ? maildrop : null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>AUTH (RFC 5034) with the PLAIN mechanism (RFC 4616), initial response on the command or after "+ ".</summary>
@@ -327,18 +313,14 @@ internal sealed class DemoPop3Session : IDisposable
             return;
         }
 
-        // RFC 5034 §4: "=" is an empty initial response.
-        var decoded = response == "=" ? [] : TryParseBase64(response);
-        if (decoded is null)
+        var valid = DemoCredentials.TryReadPlain(response, out var invalidBase64, out var userName, out var password);
+        if (invalidBase64)
         {
             await ReplyAsync("-ERR Invalid base64 in the SASL response", cancellationToken).ConfigureAwait(false);
             return;
         }
 
-        // RFC 4616 §2: [authzid] NUL authcid NUL passwd; acting as another user is not supported.
-        var fields = Encoding.UTF8.GetString(decoded).Split('\0');
-        var valid = fields.Length == 3 && (fields[0].Length == 0 || fields[0] == fields[1]);
-        await LoginAsync(valid ? FindAccount(fields[1], fields[2]) : null, cancellationToken).ConfigureAwait(false);
+        await LoginAsync(valid ? FindAccount(userName, password) : null, cancellationToken).ConfigureAwait(false);
     }
 
     private DemoMaildrop? FindAccount(string userName, string password)
@@ -382,10 +364,9 @@ internal sealed class DemoPop3Session : IDisposable
         }
 
         _maildrop = maildrop;
-        _messages = maildrop.Snapshot();
-        _deleted = new bool[_messages.Length];
+        _mailbox = new DemoSessionMailbox(maildrop.Snapshot());
         _server.OnLoggedIn(_info, maildrop.Account.UserName);
-        await ReplyAsync(string.Create(CultureInfo.InvariantCulture, $"+OK Logged in, {_messages.Length} messages ({_messages.Sum(static m => m.Size)} octets)"), cancellationToken).ConfigureAwait(false);
+        await ReplyAsync(Invariant($"+OK Logged in, {_mailbox.Count} messages ({_mailbox.LiveSize} octets)"), cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<DemoPop3SessionEnd?> TransactionAsync(string verb, string argument, CancellationToken cancellationToken)
@@ -394,24 +375,21 @@ internal sealed class DemoPop3Session : IDisposable
         switch (verb)
         {
             case "STAT" when arguments.Length == 0:
-                await ReplyAsync(Invariant($"+OK {CountLive()} {LiveSize()}"), cancellationToken).ConfigureAwait(false);
+                await ReplyAsync(Invariant($"+OK {_mailbox.LiveCount} {_mailbox.LiveSize}"), cancellationToken).ConfigureAwait(false);
                 return null;
             case "LIST" when arguments.Length == 0:
-                await ReplyAsync(Invariant($"+OK {CountLive()} messages ({LiveSize()} octets)"), cancellationToken).ConfigureAwait(false);
-                for (var i = 0; i < _messages.Length; i++)
+                await ReplyAsync(Invariant($"+OK {_mailbox.LiveCount} messages ({_mailbox.LiveSize} octets)"), cancellationToken).ConfigureAwait(false);
+                foreach (var (number, message) in _mailbox.Live())
                 {
-                    if (!_deleted[i])
-                    {
-                        await ReplyAsync(Invariant($"{i + 1} {_messages[i].Size}"), cancellationToken).ConfigureAwait(false);
-                    }
+                    await ReplyAsync(Invariant($"{number} {message.Size}"), cancellationToken).ConfigureAwait(false);
                 }
 
                 await ReplyAsync(".", cancellationToken).ConfigureAwait(false);
                 return null;
             case "LIST" when arguments.Length == 1:
-                if (await FindMessageAsync(arguments[0], cancellationToken).ConfigureAwait(false) is { } listed)
+                if (await FindMessageAsync(arguments[0], cancellationToken).ConfigureAwait(false) is (var listedNumber, var listed))
                 {
-                    await ReplyAsync(Invariant($"+OK {listed + 1} {_messages[listed].Size}"), cancellationToken).ConfigureAwait(false);
+                    await ReplyAsync(Invariant($"+OK {listedNumber} {listed.Size}"), cancellationToken).ConfigureAwait(false);
                 }
 
                 return null;
@@ -420,29 +398,25 @@ internal sealed class DemoPop3Session : IDisposable
                 return null;
             case "UIDL" when arguments.Length == 0:
                 await ReplyAsync("+OK Unique-ID listing follows", cancellationToken).ConfigureAwait(false);
-                for (var i = 0; i < _messages.Length; i++)
+                foreach (var (number, message) in _mailbox.Live())
                 {
-                    if (!_deleted[i])
-                    {
-                        await ReplyAsync(Invariant($"{i + 1} {ReportedUid(_messages[i])}"), cancellationToken).ConfigureAwait(false);
-                    }
+                    await ReplyAsync(Invariant($"{number} {ReportedUid(message)}"), cancellationToken).ConfigureAwait(false);
                 }
 
                 await ReplyAsync(".", cancellationToken).ConfigureAwait(false);
                 return null;
             case "UIDL" when arguments.Length == 1:
-                if (await FindMessageAsync(arguments[0], cancellationToken).ConfigureAwait(false) is { } identified)
+                if (await FindMessageAsync(arguments[0], cancellationToken).ConfigureAwait(false) is (var identifiedNumber, var identified))
                 {
-                    await ReplyAsync(Invariant($"+OK {identified + 1} {ReportedUid(_messages[identified])}"), cancellationToken).ConfigureAwait(false);
+                    await ReplyAsync(Invariant($"+OK {identifiedNumber} {ReportedUid(identified)}"), cancellationToken).ConfigureAwait(false);
                 }
 
                 return null;
             case "RETR" when arguments.Length == 1:
-                if (await FindMessageAsync(arguments[0], cancellationToken).ConfigureAwait(false) is { } retrieved)
+                if (await FindMessageAsync(arguments[0], cancellationToken).ConfigureAwait(false) is (_, var retrieved))
                 {
-                    var message = _messages[retrieved];
-                    await ReplyAsync(Invariant($"+OK {message.Size} octets"), cancellationToken).ConfigureAwait(false);
-                    await WriteDataAsync(message.WireContent, cancellationToken).ConfigureAwait(false);
+                    await ReplyAsync(Invariant($"+OK {retrieved.Size} octets"), cancellationToken).ConfigureAwait(false);
+                    await WriteDataAsync(retrieved.WireContent, cancellationToken).ConfigureAwait(false);
                 }
 
                 return null;
@@ -451,26 +425,25 @@ internal sealed class DemoPop3Session : IDisposable
                 {
                     await ReplyAsync("-ERR The line count must be a non-negative number", cancellationToken).ConfigureAwait(false);
                 }
-                else if (await FindMessageAsync(arguments[0], cancellationToken).ConfigureAwait(false) is { } topped)
+                else if (await FindMessageAsync(arguments[0], cancellationToken).ConfigureAwait(false) is (_, var topped))
                 {
                     // RFC 1939 §7: the header, the blank line, then at most that many body lines.
-                    var message = _messages[topped];
                     await ReplyAsync("+OK Top of message follows", cancellationToken).ConfigureAwait(false);
-                    await WriteDataAsync(message.WireContent[..message.WireTopLength(lines)], cancellationToken).ConfigureAwait(false);
+                    await WriteDataAsync(topped.WireContent[..topped.WireTopLength(lines)], cancellationToken).ConfigureAwait(false);
                 }
 
                 return null;
             case "DELE" when arguments.Length == 1:
-                if (await FindMessageAsync(arguments[0], cancellationToken).ConfigureAwait(false) is { } deleted)
+                if (await FindMessageAsync(arguments[0], cancellationToken).ConfigureAwait(false) is (var deleted, _))
                 {
-                    _deleted[deleted] = true;
-                    await ReplyAsync(Invariant($"+OK Message {deleted + 1} deleted"), cancellationToken).ConfigureAwait(false);
+                    _mailbox.MarkDeleted(deleted);
+                    await ReplyAsync(Invariant($"+OK Message {deleted} deleted"), cancellationToken).ConfigureAwait(false);
                 }
 
                 return null;
             case "RSET" when arguments.Length == 0:
-                Array.Clear(_deleted);
-                await ReplyAsync(Invariant($"+OK {_messages.Length} messages ({LiveSize()} octets)"), cancellationToken).ConfigureAwait(false);
+                _mailbox.Reset();
+                await ReplyAsync(Invariant($"+OK {_mailbox.Count} messages ({_mailbox.LiveSize} octets)"), cancellationToken).ConfigureAwait(false);
                 return null;
             case "NOOP" when arguments.Length == 0:
                 await ReplyAsync("+OK", cancellationToken).ConfigureAwait(false);
@@ -481,7 +454,7 @@ internal sealed class DemoPop3Session : IDisposable
             case "QUIT" when arguments.Length == 0:
                 // RFC 1939 §6: UPDATE removes the messages marked deleted, then the lock is released. Releasing it
                 // before the reply is sent lets a client log in again as soon as it has read the +OK.
-                var uids = _messages.Where((_, i) => _deleted[i]).Select(static m => m.Uid).ToHashSet(StringComparer.Ordinal);
+                var uids = _mailbox.MarkedUids();
                 var removed = uids.Count == 0 ? 0 : _maildrop!.Remove(uids);
                 _maildrop!.Unlock(_info.Id);
                 await ReplyAsync(Invariant($"+OK Pop3Webmail demo POP3 server signing off ({removed} messages deleted)"), cancellationToken).ConfigureAwait(false);
@@ -498,22 +471,20 @@ internal sealed class DemoPop3Session : IDisposable
         }
     }
 
-    /// <summary>The index of a live message, or null after replying -ERR (RFC 1939 §5: deleted messages may not be referenced).</summary>
-    private async ValueTask<int?> FindMessageAsync(string argument, CancellationToken cancellationToken)
+    /// <summary>The live message an argument names, or null after replying -ERR (RFC 1939 §5: deleted messages may not be referenced).</summary>
+    private async ValueTask<(int Number, DemoMessage Message)?> FindMessageAsync(string argument, CancellationToken cancellationToken)
     {
-        if (!int.TryParse(argument, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number < 1 || number > _messages.Length)
+        switch (_mailbox.Find(argument, out var number, out var message))
         {
-            await ReplyAsync("-ERR No such message", cancellationToken).ConfigureAwait(false);
-            return null;
+            case DemoMessageLookup.Found:
+                return (number, message!);
+            case DemoMessageLookup.Deleted:
+                await ReplyAsync("-ERR Message is deleted", cancellationToken).ConfigureAwait(false);
+                return null;
+            default:
+                await ReplyAsync("-ERR No such message", cancellationToken).ConfigureAwait(false);
+                return null;
         }
-
-        if (_deleted[number - 1])
-        {
-            await ReplyAsync("-ERR Message is deleted", cancellationToken).ConfigureAwait(false);
-            return null;
-        }
-
-        return number - 1;
     }
 
     /// <summary>The UIDL this account's server reports: the real one, or a colliding prefix for a broken server.</summary>
@@ -551,27 +522,5 @@ internal sealed class DemoPop3Session : IDisposable
 
     private ValueTask ReplyAsync(string line, CancellationToken cancellationToken) => _writer.WriteLineAsync(line, cancellationToken);
 
-    private int CountLive() => _deleted.Count(static d => !d);
-
-    private long LiveSize() => _messages.Where((_, i) => !_deleted[i]).Sum(static m => m.Size);
-
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
-
-    private static byte[]? TryParseHex(string text)
-    {
-        try
-        {
-            return Convert.FromHexString(text);
-        }
-        catch (FormatException)
-        {
-            return null;
-        }
-    }
-
-    private static byte[]? TryParseBase64(string text)
-    {
-        var buffer = new byte[(text.Length * 3 / 4) + 3];
-        return Convert.TryFromBase64String(text, buffer, out var written) ? buffer[..written] : null;
-    }
 }

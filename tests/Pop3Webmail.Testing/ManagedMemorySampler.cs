@@ -11,8 +11,8 @@ public sealed class ManagedMemorySampler : IDisposable
     private readonly long _baseline;
     private readonly long _allocatedAtStart;
     private readonly Thread _thread;
+    private readonly ManualResetEventSlim _stopping = new();
     private long _peak;
-    private volatile bool _stopping;
 
     public ManagedMemorySampler()
     {
@@ -28,15 +28,14 @@ public sealed class ManagedMemorySampler : IDisposable
     public (long PeakGrowth, long Allocated) Stop()
     {
         Observe();
-        _stopping = true;
-        _thread.Join();
+        StopSampling();
         return (Interlocked.Read(ref _peak) - _baseline, GC.GetTotalAllocatedBytes(precise: true) - _allocatedAtStart);
     }
 
     public void Dispose()
     {
-        _stopping = true;
-        _thread.Join();
+        StopSampling();
+        _stopping.Dispose();
     }
 
     /// <summary>Full blocking GCs, so garbage from before is not counted (or collected) during the measurement.</summary>
@@ -47,13 +46,20 @@ public sealed class ManagedMemorySampler : IDisposable
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
     }
 
+    private void StopSampling()
+    {
+        _stopping.Set();
+        _thread.Join();
+    }
+
+    /// <summary>One observation a millisecond until stopped; the wait ends at once when <see cref="Stop"/> is called.</summary>
     private void Sample()
     {
-        while (!_stopping)
+        do
         {
             Observe();
-            Thread.Sleep(1);
         }
+        while (!_stopping.Wait(TimeSpan.FromMilliseconds(1)));
     }
 
     private void Observe()

@@ -41,8 +41,5 @@ internal sealed class KeyDerivations(int slots) : IDisposable
         }
     }
 
-    /// <summary>Runs a derivation on the thread pool (it never blocks the caller's thread), unless already cancelled.</summary>
-    public static Task<T> DeriveAsync<T>(Func<T> derive, CancellationToken cancellationToken) => Task.Run(derive, cancellationToken);
-
     public void Dispose() => _slots.Dispose();
 }

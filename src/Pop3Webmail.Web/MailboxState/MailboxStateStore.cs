@@ -224,7 +224,7 @@ public sealed partial class MailboxStateStore : IMailboxStateStore, IAsyncDispos
 
     /// <summary>PBKDF2 costs tens of milliseconds of CPU: off the caller's thread, within the open's turn.</summary>
     private static Task<MailboxKeys> DeriveAsync(string password, byte[] salt, int iterations, byte[] tag, byte[] pepper, CancellationToken cancellationToken) =>
-        KeyDerivations.DeriveAsync(() => MailboxKeys.Derive(password, salt, iterations, tag, pepper), cancellationToken);
+        Task.Run(() => MailboxKeys.Derive(password, salt, iterations, tag, pepper), cancellationToken);
 
     private long Now() => _time.GetUtcNow().ToUnixTimeMilliseconds();
 

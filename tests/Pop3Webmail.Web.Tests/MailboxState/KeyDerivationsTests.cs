@@ -28,7 +28,7 @@ public sealed class KeyDerivationsTests
             return n;
         }
 
-        var all = Enumerable.Range(0, 6).Select(n => derivations.RunAsync(_ => KeyDerivations.DeriveAsync(() => Derive(n), Cancellation), Cancellation)).ToList();
+        var all = Enumerable.Range(0, 6).Select(n => derivations.RunAsync(_ => Task.Run(() => Derive(n), Cancellation), Cancellation)).ToList();
         await twoRunning.Task.WaitAsync(Cancellation);
         release.SetResult();
         var results = await Task.WhenAll(all);
@@ -43,7 +43,7 @@ public sealed class KeyDerivationsTests
         using var derivations = new KeyDerivations(slots: 1);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var firstRunning = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var first = derivations.RunAsync(_ => KeyDerivations.DeriveAsync(() =>
+        var first = derivations.RunAsync(_ => Task.Run(() =>
         {
             firstRunning.SetResult();
             release.Task.Wait(Cancellation);

@@ -28,19 +28,14 @@ internal static class MimeHeaderBound
         }
     }
 
-    /// <summary>Tells the counting stream where header blocks begin and end.</summary>
+    /// <summary>Tells the counting stream where header blocks begin and end (the check reads asynchronously only).</summary>
     private sealed class Reader(HeaderOctets counting) : MimeReader(counting)
     {
-        protected override void OnHeadersBegin(long beginOffset, int beginLineNumber, CancellationToken cancellationToken) => counting.InHeaders = true;
-
         protected override Task OnHeadersBeginAsync(long beginOffset, int beginLineNumber, CancellationToken cancellationToken)
         {
             counting.InHeaders = true;
             return Task.CompletedTask;
         }
-
-        protected override void OnHeadersEnd(long headersBeginOffset, int headersBeginLineNumber, long headersEndOffset, int headersEndLineNumber, CancellationToken cancellationToken) =>
-            counting.InHeaders = false;
 
         protected override Task OnHeadersEndAsync(long headersBeginOffset, int headersBeginLineNumber, long headersEndOffset, int headersEndLineNumber, CancellationToken cancellationToken)
         {

@@ -13,14 +13,14 @@ internal sealed class PendingMemory
     private readonly IMailboxStateStore _store;
     private volatile bool _started;
 
-    private PendingMemory(IMailboxStateStore store)
+    private PendingMemory(IMailboxStateStore store, MailWorkScheduler scheduler, Func<CancellationToken, Task<VisitMemory>> open, CancellationToken lifetime)
     {
         _store = store;
-        Opening = Task.FromResult(VisitMemory.None);
+        Opening = OpenAsync(scheduler, open, lifetime);
     }
 
     /// <summary>The open; ends when the memory is open, or with the visit.</summary>
-    public Task<VisitMemory> Opening { get; private set; }
+    public Task<VisitMemory> Opening { get; }
 
     /// <summary>
     /// Whether the first page should wait for it: it is open, or being opened now (tens of milliseconds). Not while it
@@ -44,9 +44,7 @@ internal sealed class PendingMemory
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(scheduler);
         ArgumentNullException.ThrowIfNull(open);
-        var pending = new PendingMemory(store);
-        pending.Opening = pending.OpenAsync(scheduler, open, lifetime);
-        return pending;
+        return new PendingMemory(store, scheduler, open, lifetime);
     }
 
     private async Task<VisitMemory> OpenAsync(MailWorkScheduler scheduler, Func<CancellationToken, Task<VisitMemory>> open, CancellationToken lifetime)

@@ -1,3 +1,4 @@
+using Pop3Webmail.DemoServer;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Pop3Webmail.Web.Configuration;
@@ -24,26 +25,23 @@ public sealed class PendingMemoryTests
     [Fact]
     public async Task AFirstPageDoesNotWaitForAMemoryQueuedBehindACrowdAndItsMarksArriveWhenItOpens()
     {
-        await using var demo = TestMailboxes.Start(3);
-        var store = new GatedStore(crowded: true);
-        await using var harness = SessionHarness.ForDemo(demo, new MailOptions { RememberMailbox = true }, store: store);
-        var session = harness.CreateSession();
+        await using var visit = GatedVisit.Start(3, crowded: true);
         var newest = TestMailboxes.Numbered(3);
         var newestKey = InboxIndex.KeyOf(newest.Uid);
-        var marked = WhenChanged(session, () => session.IsRead(newestKey));
+        var marked = WhenChanged(visit.Session, () => visit.Session.IsRead(newestKey));
 
-        var result = await session.SignInAsync(SessionHarness.Demo(), Cancellation);
+        var result = await visit.Session.SignInAsync(SessionHarness.Demo(), Cancellation);
 
         Assert.True(result.Succeeded);
-        Assert.Equal(3, session.Messages.Count);
-        Assert.False(session.IsRead(newestKey)); // the memory has not opened yet
+        Assert.Equal(3, visit.Session.Messages.Count);
+        Assert.False(visit.Session.IsRead(newestKey)); // the memory has not opened yet
         var memory = new RecordingMailboxMemory(DateTimeOffset.UnixEpoch, RecordingMailboxMemory.Message(newest.Uid, newest.Size, read: true));
-        store.Open(memory);
+        visit.Store.Open(memory);
 
         await marked.WaitAsync(Patience, Cancellation);
-        Assert.False(session.IsNew(newestKey));
-        Assert.True(session.IsNew(InboxIndex.KeyOf(TestMailboxes.Numbered(1).Uid)));
-        await session.SignOutAsync(Cancellation);
+        Assert.False(visit.Session.IsNew(newestKey));
+        Assert.True(visit.Session.IsNew(InboxIndex.KeyOf(TestMailboxes.Numbered(1).Uid)));
+        await visit.Session.SignOutAsync(Cancellation);
         Assert.Contains("Visit", memory.Writes);
         Assert.Contains(memory.Writes, w => w.StartsWith("Remember ", StringComparison.Ordinal)); // the rows read while it was queued
     }
@@ -51,74 +49,62 @@ public sealed class PendingMemoryTests
     [Fact]
     public async Task TheRestOfTheListingWaitsForALateMemoryAndReadsOnlyWhatItDoesNotKnow()
     {
-        await using var demo = TestMailboxes.Start(60);
-        var store = new GatedStore(crowded: true);
-        await using var harness = SessionHarness.ForDemo(demo, new MailOptions { RememberMailbox = true }, store: store);
-        var session = harness.CreateSession();
-        var listed = WhenChanged(session, () => session.Progress is { IsComplete: true, Total: 60 });
-        await session.SignInAsync(SessionHarness.Demo(), Cancellation);
+        await using var visit = GatedVisit.Start(60, crowded: true);
+        var listed = WhenChanged(visit.Session, () => visit.Session.Progress is { IsComplete: true, Total: 60 });
+        await visit.Session.SignInAsync(SessionHarness.Demo(), Cancellation);
         var oldest = Enumerable.Range(1, 10).Select(n => TestMailboxes.Numbered(n)).ToArray();
 
         // The first page (the newest 50) is shown; the ten below it are the memory's to bring.
-        store.Open(new RecordingMailboxMemory(DateTimeOffset.UnixEpoch, [.. oldest.Select(m => RecordingMailboxMemory.Message(m.Uid, m.Size, read: false))]));
+        visit.Store.Open(new RecordingMailboxMemory(DateTimeOffset.UnixEpoch, [.. oldest.Select(m => RecordingMailboxMemory.Message(m.Uid, m.Size, read: false))]));
 
         await listed.WaitAsync(Patience, Cancellation);
-        var commands = demo.Sessions.Single().Commands;
+        var commands = visit.Demo.Sessions.Single().Commands;
         Assert.DoesNotContain(commands, c => Enumerable.Range(1, 10).Any(n => c == $"TOP {n} 0"));
-        Assert.Equal("Remembered " + oldest[0].Uid, session.Messages[^1].Subject);
+        Assert.Equal("Remembered " + oldest[0].Uid, visit.Session.Messages[^1].Subject);
     }
 
     [Fact]
     public async Task TheRestOfTheListingWaitsForALateMemoryOnlySoLong()
     {
-        await using var demo = TestMailboxes.Start(60);
-        var store = new GatedStore(crowded: true);
-        await using var harness = SessionHarness.ForDemo(demo, new MailOptions { RememberMailbox = true }, store: store);
-        var session = harness.CreateSession();
-        var listed = WhenChanged(session, () => session.Progress is { IsComplete: true, Total: 60 });
-        await session.SignInAsync(SessionHarness.Demo(), Cancellation);
-        Assert.False(session.Progress.IsComplete);
+        await using var visit = GatedVisit.Start(60, crowded: true);
+        var listed = WhenChanged(visit.Session, () => visit.Session.Progress is { IsComplete: true, Total: 60 });
+        await visit.Session.SignInAsync(SessionHarness.Demo(), Cancellation);
+        Assert.False(visit.Session.Progress.IsComplete);
 
-        harness.Time.Advance(PendingMemory.ListingWait);
+        visit.Harness.Time.Advance(PendingMemory.ListingWait);
 
         await listed.WaitAsync(Patience, Cancellation);
-        Assert.Equal(TestMailboxes.Subject(1), session.Messages[^1].Subject); // read on the wire: the memory never came
-        await session.SignOutAsync(Cancellation);
+        Assert.Equal(TestMailboxes.Subject(1), visit.Session.Messages[^1].Subject); // read on the wire: the memory never came
+        await visit.Session.SignOutAsync(Cancellation);
         var memory = new RecordingMailboxMemory(DateTimeOffset.UnixEpoch);
-        store.Open(memory);
+        visit.Store.Open(memory);
         await memory.Disposed.WaitAsync(Patience, Cancellation);
     }
 
     [Fact]
     public async Task AFirstPageWaitsForAMemoryBeingOpenedWhenNobodyQueues()
     {
-        await using var demo = TestMailboxes.Start(3);
-        var store = new GatedStore(crowded: false);
-        await using var harness = SessionHarness.ForDemo(demo, new MailOptions { RememberMailbox = true }, store: store);
-        var session = harness.CreateSession();
+        await using var visit = GatedVisit.Start(3, crowded: false);
         var newest = TestMailboxes.Numbered(3);
 
-        var signIn = session.SignInAsync(SessionHarness.Demo(), Cancellation);
-        await store.Requested.WaitAsync(Patience, Cancellation);
-        store.Open(new RecordingMailboxMemory(DateTimeOffset.UnixEpoch, RecordingMailboxMemory.Message(newest.Uid, newest.Size, read: true)));
+        var signIn = visit.Session.SignInAsync(SessionHarness.Demo(), Cancellation);
+        await visit.Store.Requested.WaitAsync(Patience, Cancellation);
+        visit.Store.Open(new RecordingMailboxMemory(DateTimeOffset.UnixEpoch, RecordingMailboxMemory.Message(newest.Uid, newest.Size, read: true)));
         var result = await signIn;
 
         Assert.True(result.Succeeded);
-        Assert.True(session.IsRead(InboxIndex.KeyOf(newest.Uid))); // on the first page already
+        Assert.True(visit.Session.IsRead(InboxIndex.KeyOf(newest.Uid))); // on the first page already
     }
 
     [Fact]
     public async Task AMemoryThatOpensAfterTheVisitEndedIsLetGoOfUnwritten()
     {
-        await using var demo = TestMailboxes.Start(3);
-        var store = new GatedStore(crowded: true);
-        await using var harness = SessionHarness.ForDemo(demo, new MailOptions { RememberMailbox = true }, store: store);
-        var session = harness.CreateSession();
-        await session.SignInAsync(SessionHarness.Demo(), Cancellation);
-        await session.SignOutAsync(Cancellation);
+        await using var visit = GatedVisit.Start(3, crowded: true);
+        await visit.Session.SignInAsync(SessionHarness.Demo(), Cancellation);
+        await visit.Session.SignOutAsync(Cancellation);
         var memory = new RecordingMailboxMemory(DateTimeOffset.UnixEpoch);
 
-        store.Open(memory);
+        visit.Store.Open(memory);
 
         await memory.Disposed.WaitAsync(Patience, Cancellation);
         Assert.Empty(memory.Writes);
@@ -159,6 +145,34 @@ public sealed class PendingMemoryTests
             }
         };
         return reached.Task;
+    }
+
+    /// <summary>A demo mailbox of <c>count</c> messages, a session harness whose store opens only when told, and a session.</summary>
+    private sealed class GatedVisit : IAsyncDisposable
+    {
+        private GatedVisit(DemoPop3Server demo, GatedStore store)
+        {
+            Demo = demo;
+            Store = store;
+            Harness = SessionHarness.ForDemo(demo, new MailOptions { RememberMailbox = true }, store: store);
+            Session = Harness.CreateSession();
+        }
+
+        public DemoPop3Server Demo { get; }
+
+        public GatedStore Store { get; }
+
+        public SessionHarness Harness { get; }
+
+        public MailboxSession Session { get; }
+
+        public static GatedVisit Start(int count, bool crowded) => new(TestMailboxes.Start(count), new GatedStore(crowded));
+
+        public async ValueTask DisposeAsync()
+        {
+            await Harness.DisposeAsync();
+            await Demo.DisposeAsync();
+        }
     }
 
     /// <summary>A store whose one open completes when the test says so (the visit's end does not cancel it, as a derivation under way is not).</summary>
